@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { CliError } from './errors.js';
+import type { CliIO } from './io.js';
+
+/** What every command registration receives. */
+export interface CommandContext {
+  readonly io: CliIO;
+  /** Raise the process exit code (the highest code set wins). */
+  setExitCode(code: number): void;
+}
+
+export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
+
+// Each command lives in src/commands/<name>.ts and exports a RegisterCommand.
+const COMMANDS: readonly RegisterCommand[] = [];
+
+export function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Builds the commander program; commands load their heavy modules lazily inside their actions. */
+export function createProgram(ctx: CommandContext): Command {
+  const program = new Command('image-factory')
+    .description('Keeps a fleet of container images rebuilt and promoted through Kargo.')
+    .version(cliVersion(), '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+    });
+  for (const register of COMMANDS) register(program, ctx);
+  // Subcommands inherit exitOverride and output settings only when set before they are added.
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+    });
+  }
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code: 0 ok,
+ * 1 invalid input or failed work, 2 usage error. Never throws.
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode = 0;
+  const ctx: CommandContext = {
+    io,
+    setExitCode: (code) => {
+      exitCode = Math.max(exitCode, code);
+    },
+  };
+  try {
+    const program = createProgram(ctx);
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return 2;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIO): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every parse error is a usage error. Commander already printed it.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof CliError) {
+    io.stderr.write(`image-factory: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`image-factory: unexpected error: ${message}\n`);
+  return 1;
+}
