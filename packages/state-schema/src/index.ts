@@ -1,1 +1,80 @@
-export {};
+export type { VersionIncrement } from './build-workflow.js';
+export {
+  BUILD_WORKFLOW_INPUTS,
+  buildWorkflowFileName,
+  buildWorkflowInputNames,
+  buildWorkflowPath,
+  GENERATED_WORKFLOW_MARKER,
+  WORKFLOWS_DIR,
+} from './build-workflow.js';
+export { DURATION_PATTERN, parseDuration, toKargoDuration } from './duration.js';
+export {
+  buildJsonSchemas,
+  JSON_SCHEMA_BASE_URL,
+  JSON_SCHEMA_FILES,
+  serializeJsonSchema,
+} from './json-schema.js';
+export type { StateLayout } from './layout.js';
+export { IMAGES_FILE, LAYOUT_DIRS, SETTINGS_FILE } from './layout.js';
+export { loadState, loadStateOrThrow, loadStateSync } from './loader.js';
+export type {
+  BaseImage,
+  BaseImageState,
+  BaseImageUpdateRecord,
+  DiscoveryStatus,
+  FactoryState,
+  ImageEntry,
+  ImageSelectionStrategy,
+  ImageSource,
+  ImageUpdate,
+  LoadStateResult,
+  LocalBuildInputs,
+  ManagedImage,
+  ManagedImageState,
+  Origin,
+  SecretKeyRef,
+  Settings,
+  SourceProvider,
+  StateProblem,
+  StateProblemCode,
+  UpdateType,
+} from './model.js';
+export { formatProblem, StateError, sortProblems } from './problems.js';
+export type { ImageReference, ReferenceParseResult } from './reference.js';
+export {
+  BASE_IMAGE_NAME_MAX_LENGTH,
+  baseImageStateName,
+  DEFAULT_REGISTRY,
+  InvalidImageReferenceError,
+  parseImageReference,
+  referenceKey,
+  tryParseImageReference,
+  withDefaultTag,
+} from './reference.js';
+export {
+  AnyBaseImageStateSchema,
+  BaseImageStateSchema,
+  LegacyBaseImageStateSchema,
+} from './schema/base-image-state.js';
+export { isRelativeInsidePath, isValidBranchName } from './schema/fields.js';
+export { ImageStateSchema } from './schema/image-state.js';
+export { BaseEntrySchema, ImagesFileSchema, ManagedEntrySchema } from './schema/images-file.js';
+export { SettingsSchema } from './schema/settings.js';
+export { DEFAULT_SETTINGS } from './settings-loader.js';
+export type {
+  BaseImageFileMatch,
+  BaseImageInit,
+  ManagedImageStateUpdate,
+  WriteResult,
+} from './writer.js';
+export {
+  applyManagedImageStateUpdate,
+  BASE_STATE_FIELD_ORDER,
+  ensureBaseImageFile,
+  findBaseImageFile,
+  MANAGED_STATE_FIELD_ORDER,
+  renderBaseImageState,
+  updateManagedImageState,
+  writeFileAtomic,
+} from './writer.js';
+export { needsQuotes, StateWriteError } from './yaml-edit.js';

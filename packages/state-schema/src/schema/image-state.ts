@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { baseImageName, digest, imageName, timestamp } from './fields.js';
+import { ManagedEntrySchema } from './images-file.js';
+
+/** `images/<name>.yaml`: the discovered and runtime state of a managed image. */
+export const ImageStateSchema = z
+  .strictObject({
+    name: imageName.meta({ description: 'The image name (must match the file name and images.yaml).' }),
+    enrolledAt: timestamp.nullish().meta({ description: 'When the image was enrolled (ISO 8601).' }),
+    lastDiscovery: timestamp
+      .nullish()
+      .meta({ description: 'When its Dockerfile was last analysed (ISO 8601).' }),
+    discoveryStatus: z
+      .enum(['pending', 'success', 'failed'])
+      .nullish()
+      .meta({ description: 'Outcome of the last analysis.' }),
+    enrollment: ManagedEntrySchema.nullish().meta({ description: 'Copy of the images.yaml entry.' }),
+    baseImages: z.array(baseImageName).nullish().meta({
+      description: 'Sorted names of the base images (base-images/<name>.yaml) the image is built from.',
+    }),
+    currentVersion: z.string().nullish().meta({ description: 'Latest built version (tag).' }),
+    currentDigest: digest.nullish().meta({ description: 'Digest of the latest built version.' }),
+    lastBuilt: timestamp.nullish().meta({ description: 'When the latest version was built (ISO 8601).' }),
+  })
+  .meta({ title: 'images/<name>.yaml', description: 'State of a managed image.' });
+
+export type ImageStateDocument = z.output<typeof ImageStateSchema>;

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import {
+  branch,
+  duration,
+  httpUrl,
+  imageReference,
+  kubernetesLabelName,
+  kubernetesName,
+  relativePath,
+} from './fields.js';
+
+const secretKeyRef = (name: string, key: string) =>
+  z
+    .strictObject({
+      name: kubernetesName.default(name).meta({ description: 'Secret name.' }),
+      key: z.string().min(1).default(key).meta({ description: 'Key within the Secret.' }),
+    })
+    .prefault({});
+
+/** `image-factory.yaml`: factory settings; every field is optional and defaults to the old tool's value. */
+export const SettingsSchema = z
+  .strictObject({
+    kargo: z
+      .strictObject({
+        project: kubernetesLabelName
+          .default('image-factory-kargo')
+          .meta({ description: 'Kargo Project name, which is also its namespace.' }),
+        labels: z
+          .record(z.string(), z.string())
+          .default({})
+          .meta({ description: 'Extra labels on the project Namespace and Project.' }),
+        serviceAccount: kubernetesName
+          .default('image-factory')
+          .meta({ description: 'ServiceAccount the analysis job runs as.' }),
+      })
+      .prefault({}),
+    analysis: z
+      .strictObject({
+        image: imageReference
+          .default('ghcr.io/image-factory/analyzer-cli:latest')
+          .meta({ description: 'Image running `image-factory analyze`.' }),
+        imagePullSecrets: z
+          .array(kubernetesName)
+          .default([])
+          .meta({ description: 'Image pull secrets of the analysis job.' }),
+      })
+      .prefault({}),
+    secrets: z
+      .strictObject({
+        gitCredentials: kubernetesName
+          .default('git-credentials')
+          .meta({ description: 'Secret with `username` and `password` for git over HTTPS.' }),
+        githubToken: secretKeyRef('github-workflow-token', 'token').meta({
+          description: 'GitHub token for workflow dispatch and API calls.',
+        }),
+        gitlabToken: secretKeyRef('gitlab-token', 'token').meta({
+          description: 'GitLab token for pipeline triggers.',
+        }),
+      })
+      .prefault({}),
+    github: z
+      .strictObject({
+        url: httpUrl
+          .default('https://github.com')
+          .meta({ description: 'Web and clone base URL (GitHub Enterprise).' }),
+        apiUrl: httpUrl.default('https://api.github.com').meta({ description: 'REST API base URL.' }),
+      })
+      .prefault({}),
+    gitlab: z
+      .strictObject({
+        url: httpUrl.default('https://gitlab.com').meta({ description: 'Web and clone base URL of GitLab.' }),
+        apiUrl: httpUrl.default('https://gitlab.com/api/v4').meta({ description: 'REST API base URL.' }),
+      })
+      .prefault({}),
+    warehouses: z
+      .strictObject({
+        managedInterval: duration
+          .default('5m')
+          .meta({ description: 'Discovery interval of managed-image Warehouses.' }),
+        baseInterval: duration
+          .default('24h')
+          .meta({ description: 'Discovery interval of base-image Warehouses.' }),
+        discoveryLimit: z
+          .int()
+          .min(1)
+          .max(100)
+          .default(20)
+          .meta({ description: 'Maximum images or commits each subscription discovers.' }),
+      })
+      .prefault({}),
+    stateRepo: z
+      .strictObject({
+        url: z.string().min(1).optional().meta({ description: 'Git URL of the state repository.' }),
+        branch: branch.default('main').meta({ description: 'Branch of the state repository.' }),
+      })
+      .prefault({}),
+    output: relativePath
+      .default('dist/image-factory.k8s.yaml')
+      .meta({ description: 'Where `synth` writes the manifests, relative to the state repository.' }),
+  })
+  .meta({ title: 'image-factory.yaml', description: 'Image Factory settings.' });
+
+export type SettingsDocument = z.output<typeof SettingsSchema>;
