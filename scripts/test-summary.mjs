@@ -5,9 +5,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dir = process.argv[2];
+const args = process.argv.slice(2);
+const recursive = args[0] === '--recursive';
+const dir = recursive ? args[1] : args[0];
 if (!dir) {
-  console.error('usage: test-summary.mjs <results-dir>');
+  console.error('usage: test-summary.mjs [--recursive] <results-dir>');
   process.exit(2);
 }
 let passed = 0;
@@ -15,7 +17,10 @@ let failed = 0;
 let skipped = 0;
 let failedSuites = 0;
 let reports = 0;
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+const files = readdirSync(dir, { recursive, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+for (const name of files) {
   const report = JSON.parse(readFileSync(join(dir, name), 'utf8'));
   reports++;
   passed += report.numPassedTests ?? 0;
