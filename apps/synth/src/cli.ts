@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ImageFactoryStateError } from '@image-factory/kargo-constructs';
+import { formatProblem, loadState, type StateProblem, writeFileAtomic } from '@image-factory/state-schema';
+import { buildApp, CHART_ID } from './build-app.js';
+import { diffManifests, formatDiff } from './check.js';
+import { renderManifest, synthManifests } from './render.js';
+
+/** The default state checkout: a sibling of the current directory. */
+export const DEFAULT_STATE_DIR = '../image-factory-state';
+
+/** What the CLI reads from its environment. */
+export interface SynthEnvironment {
+  /** Environment variables (`IMAGE_FACTORY_STATE_DIR`, `CDK8S_OUTDIR`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Directory relative paths are resolved against. */
+  readonly cwd: string;
+}
+
+/** What to print and the exit code: 0 ok, 1 invalid state / failed synthesis / out of date, 2 usage. */
+export interface SynthResult {
+  readonly exitCode: 0 | 1 | 2;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export const USAGE = `Usage: pnpm synth [--state-dir DIR] [--out FILE] [--check]
+
+Synthesizes the Kargo manifests of an Image Factory state repository into one YAML file.
+
+Options:
+  --state-dir DIR  the state repository (default: $IMAGE_FACTORY_STATE_DIR, else ${DEFAULT_STATE_DIR})
+  --out FILE       where to write (default: <state dir>/<settings output>, i.e. dist/image-factory.k8s.yaml)
+  --check          write nothing; exit 1 with a summary when the file differs from what would be written
+  -h, --help       show this help
+
+Exit codes: 0 ok, 1 invalid state, failed validation or (--check) out of date, 2 usage error.`;
+
+const ok = (stdout: string): SynthResult => ({ exitCode: 0, stdout, stderr: '' });
+const fail = (stderr: string, stdout = ''): SynthResult => ({ exitCode: 1, stdout, stderr });
+
+function problemsText(problems: readonly StateProblem[]): string {
+  return `${problems.map(formatProblem).join('\n')}\n`;
+}
+
+/**
+ * Runs `synth` for `argv` (without node and script). Never throws for bad input, never prints:
+ * the caller prints `stdout`/`stderr` and exits with `exitCode`.
+ *
+ * Under `cdk8s synth` (`$CDK8S_OUTDIR` set, no `--out`), writes `<CDK8S_OUTDIR>/image-factory.k8s.yaml`.
+ */
+export async function runSynth(argv: readonly string[], io: SynthEnvironment): Promise<SynthResult> {
+  let values: { 'state-dir'?: string; out?: string; check?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        'state-dir': { type: 'string' },
+        out: { type: 'string' },
+        check: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return { exitCode: 2, stdout: '', stderr: `error: ${(error as Error).message}\n\n${USAGE}\n` };
+  }
+  if (values.help) return ok(`${USAGE}\n`);
+
+  const flagDir = values['state-dir'];
+  const envDir = io.env.IMAGE_FACTORY_STATE_DIR;
+  const stateDir = resolve(
+    io.cwd,
+    flagDir ?? (envDir !== undefined && envDir !== '' ? envDir : DEFAULT_STATE_DIR),
+  );
+
+  const loaded = await loadState(stateDir);
+  if (!loaded.ok) {
+    const errors = loaded.problems.filter((p) => p.severity === 'error').length;
+    return fail(
+      `${problemsText(loaded.problems)}error: the state in ${stateDir} is invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was written\n`,
+    );
+  }
+  const warnings = loaded.warnings.length > 0 ? problemsText(loaded.warnings) : '';
+
+  let manifest: string;
+  let count: number;
+  try {
+    const manifests = synthManifests(buildApp(loaded.state));
+    manifest = renderManifest(manifests);
+    count = manifests.length;
+  } catch (error) {
+    if (error instanceof ImageFactoryStateError) {
+      return fail(
+        `${warnings}${problemsText(error.problems)}error: the state in ${stateDir} cannot be synthesized; nothing was written\n`,
+      );
+    }
+    return fail(
+      `${warnings}error: synth-time validation failed; nothing was written\n${(error as Error).message}\n`,
+    );
+  }
+
+  const cdk8sOutdir = io.env.CDK8S_OUTDIR;
+  const outPath =
+    values.out !== undefined
+      ? resolve(io.cwd, values.out)
+      : cdk8sOutdir !== undefined && cdk8sOutdir !== ''
+        ? resolve(io.cwd, cdk8sOutdir, `${CHART_ID}.k8s.yaml`)
+        : join(loaded.state.dir, loaded.state.settings.output);
+  const shown = displayPath(outPath, io.cwd);
+
+  if (values.check) {
+    const onDisk = await readFile(outPath, 'utf8').catch(() => undefined);
+    if (onDisk === undefined) {
+      return fail(`${warnings}${shown} does not exist; run pnpm synth to create it\n`);
+    }
+    if (onDisk === manifest)
+      return { exitCode: 0, stdout: `${shown} is up to date (${count} objects)\n`, stderr: warnings };
+    const lines = formatDiff(diffManifests(onDisk, manifest));
+    return fail(`${warnings}${shown} is out of date:\n${lines.join('\n')}\nrun pnpm synth to update it\n`);
+  }
+
+  try {
+    const changed = await writeFileAtomic(outPath, manifest);
+    return {
+      exitCode: 0,
+      stdout: changed ? `wrote ${shown} (${count} objects)\n` : `${shown} is unchanged (${count} objects)\n`,
+      stderr: warnings,
+    };
+  } catch (error) {
+    return fail(`${warnings}error: cannot write ${shown}: ${(error as Error).message}\n`);
+  }
+}
+
+function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith('..') ? rel : path;
+}

@@ -1,0 +1,119 @@
+import type { SecretKeyRef } from '@image-factory/state-schema';
+import { Duration } from 'cdk8s';
+import { secret } from '../expressions.js';
+import { Step } from '../steps/step.js';
+
+/**
+ * A GitHub Actions `workflow_dispatch` of a workflow file.
+ *
+ * @see https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event
+ */
+export interface GitHubWorkflowDispatch {
+  readonly provider: 'github';
+  /** REST API base URL, e.g. `https://api.github.com` (GitHub Enterprise: `https://host/api/v3`). */
+  readonly apiUrl: string;
+  /** `owner/name` of the repository holding the workflow. */
+  readonly repo: string;
+  /** Workflow file name, e.g. `build-platform-api.yml`. */
+  readonly workflow: string;
+  /** Branch (or tag) to run the workflow on. */
+  readonly ref: string;
+  /** `workflow_dispatch` inputs; only inputs the workflow declares (GitHub rejects others). */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Secret key holding a token allowed to dispatch workflows (`actions: write`). */
+  readonly token: SecretKeyRef;
+}
+
+/**
+ * A GitLab CI pipeline run on a branch, created through the API with a project (or personal)
+ * access token with `api` scope.
+ *
+ * @see https://docs.gitlab.com/api/pipelines/#create-a-new-pipeline
+ */
+export interface GitLabPipelineTrigger {
+  readonly provider: 'gitlab';
+  /** REST API base URL, e.g. `https://gitlab.com/api/v4`. */
+  readonly apiUrl: string;
+  /** Project path, e.g. `acme/data/reports-worker` (URL-encoded in the request). */
+  readonly project: string;
+  /** Branch to run the pipeline on. */
+  readonly ref: string;
+  /** CI/CD variables of the pipeline. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** Secret key holding the access token (sent as `PRIVATE-TOKEN`). */
+  readonly token: SecretKeyRef;
+}
+
+/** How the rebuild of a managed image is started. */
+export type RebuildDispatch = GitHubWorkflowDispatch | GitLabPipelineTrigger;
+
+/** The HTTP request a {@link RebuildDispatch} sends. */
+export interface DispatchRequest {
+  readonly method: 'POST';
+  readonly url: string;
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
+  readonly body: string;
+}
+
+/** The request of a dispatch (header values and body may contain `${{ }}` expressions). */
+export function dispatchRequest(dispatch: RebuildDispatch): DispatchRequest {
+  if (dispatch.provider === 'github') {
+    const [owner = '', name = ''] = dispatch.repo.split('/');
+    const path = `repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/actions/workflows/${encodeURIComponent(dispatch.workflow)}/dispatches`;
+    const body: Record<string, unknown> = { ref: dispatch.ref };
+    if (Object.keys(dispatch.inputs).length > 0) body.inputs = { ...dispatch.inputs };
+    return {
+      method: 'POST',
+      url: `${dispatch.apiUrl}/${path}`,
+      headers: [
+        { name: 'Accept', value: 'application/vnd.github+json' },
+        { name: 'Authorization', value: `Bearer ${secret(dispatch.token.name)(dispatch.token.key)}` },
+        { name: 'Content-Type', value: 'application/json' },
+        { name: 'X-GitHub-Api-Version', value: '2022-11-28' },
+      ],
+      body: JSON.stringify(body),
+    };
+  }
+  const variables = Object.entries(dispatch.variables).map(([key, value]) => ({ key, value }));
+  return {
+    method: 'POST',
+    url: `${dispatch.apiUrl}/projects/${encodeURIComponent(dispatch.project)}/pipeline`,
+    headers: [
+      { name: 'Content-Type', value: 'application/json' },
+      { name: 'PRIVATE-TOKEN', value: secret(dispatch.token.name)(dispatch.token.key) },
+    ],
+    body: JSON.stringify({ ref: dispatch.ref, ...(variables.length > 0 ? { variables } : {}) }),
+  };
+}
+
+/** A 2xx answer: the run was created (GitHub answers 204, GitLab 201). */
+export const DISPATCH_SUCCESS_EXPRESSION = 'response.status >= 200 && response.status < 300';
+/**
+ * A client error other than 429 fails the promotion at once (bad token, unknown workflow or ref,
+ * undeclared input): retrying cannot help. 5xx and 429 answers are retried until the step timeout.
+ */
+export const DISPATCH_FAILURE_EXPRESSION =
+  'response.status >= 400 && response.status < 500 && response.status != 429';
+/** How long a dispatch answered with 5xx/429 is retried before the promotion fails (rendered `1h0m0s`). */
+export const DISPATCH_RETRY_TIMEOUT = Duration.hours(1);
+/** Network errors tolerated in a row before the promotion fails. */
+export const DISPATCH_ERROR_THRESHOLD = 3;
+
+/** The `http` promotion step that performs a dispatch. */
+export function dispatchStep(dispatch: RebuildDispatch): Step {
+  const request = dispatchRequest(dispatch);
+  return Step.http(
+    {
+      method: request.method,
+      url: request.url,
+      headers: request.headers.map((h) => ({ ...h })),
+      body: request.body,
+      successExpression: DISPATCH_SUCCESS_EXPRESSION,
+      failureExpression: DISPATCH_FAILURE_EXPRESSION,
+    },
+    {
+      as: 'dispatch',
+      retry: { timeout: DISPATCH_RETRY_TIMEOUT, errorThreshold: DISPATCH_ERROR_THRESHOLD },
+    },
+  );
+}

@@ -1,0 +1,102 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Kargo expressions are literal `${{ }}` strings
+import { describe, expect, it } from 'vitest';
+import { dispatchRequest, dispatchStep } from '../../src/factory/index.js';
+import { validateStepConfig } from '../../src/validation/index.js';
+
+const githubToken = { name: 'github-workflow-token', key: 'token' };
+
+describe('dispatchRequest', () => {
+  it('dispatches a GitHub workflow with ref and inputs, token from the Secret', () => {
+    const request = dispatchRequest({
+      provider: 'github',
+      apiUrl: 'https://github.example.com/api/v3',
+      repo: 'acme/image-factory-state',
+      workflow: 'build-platform-api.yml',
+      ref: 'main',
+      inputs: { reason: 'base image ${{ ctx.targetFreight.origin.name }} changed', increment: 'patch' },
+      token: githubToken,
+    });
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe(
+      'https://github.example.com/api/v3/repos/acme/image-factory-state/actions/workflows/build-platform-api.yml/dispatches',
+    );
+    expect(request.headers).toContainEqual({
+      name: 'Authorization',
+      value: 'Bearer ${{ secret("github-workflow-token").token }}',
+    });
+    expect(request.headers).toContainEqual({ name: 'Accept', value: 'application/vnd.github+json' });
+    expect(JSON.parse(request.body)).toEqual({
+      ref: 'main',
+      inputs: { reason: 'base image ${{ ctx.targetFreight.origin.name }} changed', increment: 'patch' },
+    });
+  });
+
+  it('sends no inputs to a team workflow', () => {
+    const request = dispatchRequest({
+      provider: 'github',
+      apiUrl: 'https://api.github.com',
+      repo: 'acme/platform',
+      workflow: 'backstage.yml',
+      ref: 'release/1.x',
+      inputs: {},
+      token: { name: 'gh', key: 'pat' },
+    });
+    expect(JSON.parse(request.body)).toEqual({ ref: 'release/1.x' });
+    expect(request.headers).toContainEqual({
+      name: 'Authorization',
+      value: 'Bearer ${{ secret("gh").pat }}',
+    });
+  });
+
+  it('URL-encodes the GitLab project path and authenticates with PRIVATE-TOKEN', () => {
+    const request = dispatchRequest({
+      provider: 'gitlab',
+      apiUrl: 'https://gitlab.example.com/api/v4',
+      project: 'acme/data/reports-worker',
+      ref: 'release/2.x',
+      variables: {},
+      token: { name: 'gitlab-token', key: 'token' },
+    });
+    expect(request.url).toBe(
+      'https://gitlab.example.com/api/v4/projects/acme%2Fdata%2Freports-worker/pipeline',
+    );
+    expect(request.headers).toContainEqual({
+      name: 'PRIVATE-TOKEN',
+      value: '${{ secret("gitlab-token").token }}',
+    });
+    expect(JSON.parse(request.body)).toEqual({ ref: 'release/2.x' });
+  });
+
+  it('passes GitLab variables as a key/value list', () => {
+    const request = dispatchRequest({
+      provider: 'gitlab',
+      apiUrl: 'https://gitlab.com/api/v4',
+      project: 'acme/app',
+      ref: 'main',
+      variables: { IMAGE: 'app' },
+      token: { name: 'gitlab-token', key: 'token' },
+    });
+    expect(JSON.parse(request.body)).toEqual({ ref: 'main', variables: [{ key: 'IMAGE', value: 'app' }] });
+  });
+});
+
+describe('dispatchStep', () => {
+  it('is an http step whose config passes the Kargo schema, with success/failure criteria and retries', () => {
+    const step = dispatchStep({
+      provider: 'github',
+      apiUrl: 'https://api.github.com',
+      repo: 'acme/platform',
+      workflow: 'backstage.yml',
+      ref: 'main',
+      inputs: {},
+      token: githubToken,
+    }).toJson();
+    expect(step.uses).toBe('http');
+    expect(step.retry).toEqual({ timeout: '1h0m0s', errorThreshold: 3 });
+    expect(step.config?.successExpression).toBe('response.status >= 200 && response.status < 300');
+    expect(step.config?.failureExpression).toBe(
+      'response.status >= 400 && response.status < 500 && response.status != 429',
+    );
+    expect(validateStepConfig('http', step.config)).toEqual([]);
+  });
+});

@@ -1,0 +1,279 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Kargo expressions are literal `${{ }}` strings
+import { formatProblem } from '@image-factory/state-schema';
+import { describe, expect, it } from 'vitest';
+import {
+  dockerfileLocation,
+  type FactoryPlan,
+  planImageFactory,
+  type RebuildStagePlan,
+  type WarehousePlan,
+} from '../../src/factory/index.js';
+import { base, input, managed, settings } from './fixtures.js';
+
+function plan(state: Parameters<typeof planImageFactory>[0]): FactoryPlan {
+  const result = planImageFactory(state);
+  if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+  return result.plan;
+}
+
+function problems(state: Parameters<typeof planImageFactory>[0]): string[] {
+  const result = planImageFactory(state);
+  if (result.ok) throw new Error('expected problems');
+  return result.problems.map(formatProblem);
+}
+
+function warehouse(p: FactoryPlan, name: string): WarehousePlan {
+  const found = p.warehouses.find((w) => w.name === name);
+  if (!found) throw new Error(`no Warehouse ${name}`);
+  return found;
+}
+
+describe('planImageFactory: problems', () => {
+  it('requires stateRepo.url when there are managed images (the analysis job commits to it)', () => {
+    const state = input([managed('app', { workflow: 'build.yml' })], [], {
+      ...settings(),
+      stateRepo: { branch: 'main' },
+    });
+    expect(problems(state)).toEqual([
+      'image-factory.yaml: stateRepo.url is not set, but the analysis job of every managed image (app) commits what it discovers to the state repository\n' +
+        '  hint: set stateRepo.url (and stateRepo.branch if not main) in image-factory.yaml, e.g. stateRepo: {url: https://github.com/acme/image-factory-state.git}',
+    ]);
+  });
+
+  it('reports, at the image entry, a generated workflow that cannot be dispatched without stateRepo.url', () => {
+    const app = managed('app', { baseImages: ['python'] });
+    const state = input([app], [base('python', 'python:3.12-slim')], {
+      ...settings(),
+      stateRepo: { branch: 'main' },
+    });
+    const all = problems(state);
+    expect(all).toHaveLength(2);
+    expect(all[1]).toBe(
+      `images.yaml:${app.origin.line}:3: image "app" has no source.workflow, so its rebuild dispatches the generated workflow build-app.yml in the state repository, but stateRepo.url is not set in image-factory.yaml\n` +
+        '  hint: set stateRepo.url in image-factory.yaml to the GitHub repository holding this state, or set source.workflow to the build workflow of the source repository',
+    );
+  });
+
+  it('rejects a state repository outside GitHub when a generated workflow must be dispatched', () => {
+    const state = input([managed('app', { baseImages: ['python'] })], [base('python', 'python:3.12-slim')], {
+      ...settings(),
+      stateRepo: { url: 'https://gitlab.com/acme/state.git', branch: 'main' },
+    });
+    expect(problems(state)).toEqual([
+      'image-factory.yaml: stateRepo.url "https://gitlab.com/acme/state.git" is not a repository on https://github.com, but image "app" (no source.workflow) is rebuilt by the generated GitHub Actions workflow build-app.yml in the state repository\n' +
+        '  hint: host the state repository on GitHub (set github.url/github.apiUrl for GitHub Enterprise), or set source.workflow on the image',
+    ]);
+  });
+
+  it('requires the key of a yaml-update', () => {
+    const app = managed('app', {
+      workflow: 'build.yml',
+      updates: [{ repo: 'acme/deploy', path: 'values.yaml', type: 'yaml-update' }],
+    });
+    expect(problems(input([app], []))).toEqual([
+      `images.yaml:${app.origin.line}:3: image "app": updates[0] (acme/deploy values.yaml) is a yaml-update without "key", so the factory does not know which value to set\n` +
+        '  hint: add key: the dotted path of the value to set, e.g. key: image.tag (a key ending in "tag" gets the tag, in "digest" the digest, any other key the full image reference)',
+    ]);
+  });
+
+  it('rejects a base image named like a managed image used as a base', () => {
+    const state = input(
+      [managed('runtime', { baseImages: ['debian'] }), managed('app', { baseImages: ['runtime'] })],
+      [base('debian', 'debian:12'), base('runtime', 'acme/runtime:1')],
+    );
+    expect(problems(state)).toContain(
+      'base-images/runtime.yaml:1:1: base image "runtime" has the name of a managed image that is itself used as a base image, so both would need the Warehouse "base-runtime"\n' +
+        '  hint: rename the base-images file (its name must differ from every managed image name)',
+    );
+  });
+
+  it('reports an allowTags that excludes the followed tag at the base image file', () => {
+    const state = input(
+      [managed('app', { baseImages: ['python'], workflow: 'b.yml' })],
+      [base('python', 'python:3.12-slim', { allowTags: '^3\\.11-slim$', strategy: 'Digest' })],
+    );
+    expect(problems(state)[0]).toMatch(/^base-images\/python\.yaml:1:1: base image "python": allowTags /);
+  });
+});
+
+describe('planImageFactory: wiring', () => {
+  it('plans nothing but the project objects for an empty state', () => {
+    const p = plan(input([], []));
+    expect(p.warehouses).toEqual([]);
+    expect(p.stages).toEqual([]);
+  });
+
+  it('watches an enrolled image without a state file and analyses it, without a rebuild', () => {
+    const p = plan(input([managed('fresh', { stateFile: false, workflow: 'b.yml' })], []));
+    expect(p.warehouses.map((w) => w.name)).toEqual(['image-fresh']);
+    expect(p.stages.map((s) => `${s.role}:${s.name}`)).toEqual(['analysis:analyze-dockerfile-fresh']);
+  });
+
+  it('emits nothing for a base-image file no managed image uses any more', () => {
+    const p = plan(input([managed('app', { workflow: 'b.yml' })], [base('orphan', 'debian:11')]));
+    expect(p.warehouses.map((w) => w.name)).toEqual(['image-app']);
+  });
+
+  it('watches an external image with a Warehouse but no Stage', () => {
+    const p = plan(
+      input(
+        [],
+        [
+          base('redis-7', 'docker.io/library/redis', {
+            allowTags: '^7\\.',
+            strategy: 'SemVer',
+            external: true,
+          }),
+        ],
+      ),
+    );
+    expect(p.warehouses.map((w) => w.name)).toEqual(['base-redis-7']);
+    expect(p.stages).toEqual([]);
+  });
+
+  it('uses the intervals and discovery limit of the settings', () => {
+    const s = settings({
+      warehouses: {
+        managedInterval: '10m',
+        managedIntervalSeconds: 600,
+        baseInterval: '12h',
+        baseIntervalSeconds: 43_200,
+        discoveryLimit: 7,
+      },
+    });
+    const p = plan(
+      input(
+        [managed('app', { baseImages: ['python'], workflow: 'b.yml' })],
+        [base('python', 'python:3.12')],
+        s,
+      ),
+    );
+    expect(warehouse(p, 'base-python')).toMatchObject({
+      intervalSeconds: 43_200,
+      image: { discoveryLimit: 7 },
+    });
+    expect(warehouse(p, 'image-app')).toMatchObject({ intervalSeconds: 600, image: { discoveryLimit: 7 } });
+    expect(warehouse(p, 'image-app').git[0]).toMatchObject({ discoveryLimit: 7 });
+  });
+
+  it('subscribes to the source at its branch, limited to the Dockerfile directory, on the configured host', () => {
+    const s = settings({
+      gitlab: { url: 'https://gitlab.example.com/', apiUrl: 'https://gitlab.example.com/api/v4' },
+    });
+    const image = managed('worker', {
+      provider: 'gitlab',
+      repo: 'acme/data/worker',
+      branch: 'release/2.x',
+      dockerfile: 'docker/worker.Dockerfile',
+      workflow: 'ci',
+    });
+    expect(warehouse(plan(input([image], [], s)), 'image-worker').git).toEqual([
+      {
+        repoURL: 'https://gitlab.example.com/acme/data/worker.git',
+        commitSelectionStrategy: 'NewestFromBranch',
+        branch: 'release/2.x',
+        includePaths: ['docker'],
+        discoveryLimit: 20,
+      },
+    ]);
+  });
+
+  it('watches a root Dockerfile itself, and the state repository for local build inputs', () => {
+    const image = managed('api', {
+      dockerfile: 'Dockerfile',
+      local: { dir: 'local/api', patchFiles: ['local/api/p.patch'], versionFile: 'local/api/VERSION' },
+    });
+    expect(warehouse(plan(input([image], [])), 'image-api').git).toEqual([
+      {
+        repoURL: 'https://github.com/acme/api.git',
+        commitSelectionStrategy: 'NewestFromBranch',
+        branch: 'main',
+        includePaths: ['Dockerfile'],
+        discoveryLimit: 20,
+      },
+      {
+        repoURL: 'https://github.com/acme/image-factory-state.git',
+        commitSelectionStrategy: 'NewestFromBranch',
+        branch: 'main',
+        includePaths: ['local/api'],
+        discoveryLimit: 20,
+      },
+    ]);
+  });
+
+  it('merges the subscriptions when the source is the state repository itself', () => {
+    const image = managed('tool', {
+      repo: 'acme/image-factory-state',
+      dockerfile: 'tools/tool/Dockerfile',
+      local: { dir: 'local/tool', patchFiles: [] },
+    });
+    const git = warehouse(plan(input([image], [])), 'image-tool').git;
+    expect(git).toHaveLength(1);
+    expect(git[0]?.includePaths).toEqual(['local/tool', 'tools/tool']);
+  });
+
+  it('analyses a local Dockerfile in the state repository', () => {
+    const image = managed('api', {
+      local: { dir: 'local/api', patchFiles: [], dockerfile: 'local/api/Dockerfile' },
+    });
+    expect(dockerfileLocation(image, settings())).toEqual({
+      repoURL: 'https://github.com/acme/image-factory-state.git',
+      branch: 'main',
+      path: 'local/api/Dockerfile',
+    });
+    const analysis = plan(input([image], [])).stages.find((s) => s.role === 'analysis');
+    expect(analysis?.role === 'analysis' && analysis.args).toMatchObject({
+      dockerfile: 'local/api/Dockerfile',
+      'git-repo': 'https://github.com/acme/image-factory-state.git',
+      'git-branch': 'main',
+    });
+  });
+
+  it('dispatches the generated workflow in the state repo with reason (and increment with a version file)', () => {
+    const image = managed('api', {
+      baseImages: ['python'],
+      rebuildDelaySeconds: 86_400,
+      local: { dir: 'local/api', patchFiles: [], versionFile: 'local/api/VERSION' },
+    });
+    const s = settings({ stateRepo: { url: 'git@github.com:acme/state.git', branch: 'prod' } });
+    const rebuild = plan(input([image], [base('python', 'python:3.12')], s)).stages.find(
+      (x): x is RebuildStagePlan => x.role === 'rebuild',
+    );
+    expect(rebuild?.dispatch).toEqual({
+      provider: 'github',
+      apiUrl: 'https://api.github.com',
+      repo: 'acme/state',
+      workflow: 'build-api.yml',
+      ref: 'prod',
+      inputs: {
+        reason:
+          'base image ${{ ctx.targetFreight.origin.name }} changed (Kargo promotion ${{ ctx.promotion }})',
+        increment: 'patch',
+      },
+      token: { name: 'github-workflow-token', key: 'token' },
+    });
+    expect(rebuild?.soakSeconds).toBe(86_400);
+  });
+
+  it('triggers a GitLab pipeline of the source for a GitLab image with its own CI', () => {
+    const image = managed('worker', {
+      provider: 'gitlab',
+      repo: 'acme/data/worker',
+      branch: 'dev',
+      workflow: '.gitlab-ci.yml',
+      baseImages: ['python'],
+    });
+    const s = settings({ secrets: { gitlabToken: { name: 'gl', key: 'api-token' } } as never });
+    const rebuild = plan(input([image], [base('python', 'python:3.12')], s)).stages.find(
+      (x) => x.role === 'rebuild',
+    );
+    expect(rebuild?.role === 'rebuild' && rebuild.dispatch).toEqual({
+      provider: 'gitlab',
+      apiUrl: 'https://gitlab.com/api/v4',
+      project: 'acme/data/worker',
+      ref: 'dev',
+      variables: {},
+      token: { name: 'gl', key: 'api-token' },
+    });
+  });
+});
