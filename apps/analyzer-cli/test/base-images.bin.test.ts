@@ -1,0 +1,73 @@
+// `image-factory base-images` through the real built binary (node bin/image-factory.js).
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runBin } from './helpers/cli.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'dockerfiles');
+
+describe('image-factory base-images (built binary)', () => {
+  beforeAll(async () => {
+    await ensureBuilt();
+  }, 180_000);
+
+  it('prints JSON for one file and exits 0', async () => {
+    const result = await runBin(['base-images', join(FIXTURES, 'multi-stage.Dockerfile'), '--json'], {
+      cwd: FIXTURES,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const { images, problems } = JSON.parse(result.stdout) as {
+      images: { familiar: string }[];
+      problems: unknown[];
+    };
+    expect(images.map((i) => i.familiar)).toEqual([
+      'golang:1.22',
+      'node:22-bookworm-slim',
+      'gcr.io/distroless/static-debian12:nonroot',
+      'busybox:1.36',
+    ]);
+    expect(problems).toEqual([]);
+  });
+
+  it('prints a table for several files with relative paths', async () => {
+    const result = await runBin(
+      ['base-images', 'untagged.Dockerfile', 'targets.Dockerfile', '--platform', 'linux/arm64'],
+      {
+        cwd: FIXTURES,
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('untagged.Dockerfile: 1 image, 1 warning\n');
+    expect(result.stdout).toContain('  1     from    build  linux/arm64  docker.io/library/golang:1.22\n');
+    expect(result.stderr).toContain('untagged.Dockerfile:1: warning: ');
+  });
+
+  it('exits 1 with located errors and no stack trace', async () => {
+    const result = await runBin(['base-images', 'broken.Dockerfile', 'missing.Dockerfile'], {
+      cwd: FIXTURES,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('broken.Dockerfile:3: error: failed to parse stage name "Alpine:3.19"');
+    expect(result.stderr).toContain(
+      'missing.Dockerfile: error: cannot read missing.Dockerfile: no such file',
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const result = await runBin(['base-images', 'x', '--build-arg', '=1'], { cwd: FIXTURES });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'image-factory: --build-arg "=1": missing the name\nhint: write --build-arg NAME=value (repeat the flag for several build args)\n',
+    );
+  });
+
+  it('lists the command in the help', async () => {
+    const result = await runBin(['base-images', '--help'], { cwd: FIXTURES });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: image-factory base-images [options] <dockerfile...>');
+    expect(result.stdout).toContain(
+      'Exit codes: 0 analysed (warnings do not fail), 1 a file cannot be read or has errors, 2 usage error.',
+    );
+  });
+});

@@ -1,0 +1,91 @@
+// Build arguments visible to FROM: BuildKit's automatic platform args and the meta ARGs
+// (declared before the first FROM), evaluated in order with `--build-arg` overrides.
+
+import type { Platform } from '../platform.js';
+import { lexWord, ShellSyntaxError } from '../shell/lex.js';
+import type { MetaArg, ProblemSink } from './model.js';
+import { mapEnv } from './model.js';
+
+/** Names BuildKit defines without an ARG instruction. */
+export const AUTOMATIC_ARGS = [
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDOSVERSION',
+  'BUILDARCH',
+  'BUILDVARIANT',
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETOSVERSION',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'TARGETSTAGE',
+] as const;
+
+/** BuildKit's `defaultArgs`: automatic args for the platforms and target, build args overriding. */
+export function automaticArgs(
+  build: Platform,
+  target: Platform,
+  targetStage: string,
+  buildArgs: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const values: Record<(typeof AUTOMATIC_ARGS)[number], string> = {
+    BUILDPLATFORM: formatWithVersion(build, false),
+    BUILDOS: build.os,
+    BUILDOSVERSION: build.osVersion,
+    BUILDARCH: build.architecture,
+    BUILDVARIANT: build.variant,
+    TARGETPLATFORM: formatWithVersion(target, true),
+    TARGETOS: target.os,
+    TARGETOSVERSION: target.osVersion,
+    TARGETARCH: target.architecture,
+    TARGETVARIANT: target.variant,
+    TARGETSTAGE: targetStage === '' ? 'default' : targetStage,
+  };
+  const env = new Map<string, string>();
+  for (const name of AUTOMATIC_ARGS) env.set(name, buildArgs.get(name) ?? values[name]);
+  return env;
+}
+
+function formatWithVersion(platform: Platform, withVersion: boolean): string {
+  const os = withVersion && platform.osVersion !== '' ? `${platform.os}(${platform.osVersion})` : platform.os;
+  const base = `${os}/${platform.architecture}`;
+  return platform.variant === '' ? base : `${base}/${platform.variant}`;
+}
+
+/**
+ * BuildKit's `buildMetaArgs`: each meta ARG in order; a build arg replaces a declared ARG's value
+ * (unexpanded); otherwise the default is expanded against what is defined so far. An ARG without
+ * default and without build arg stays unset. Expansion errors are reported to `sink` (when given).
+ */
+export function evaluateMetaArgs(
+  base: ReadonlyMap<string, string>,
+  metaArgs: readonly MetaArg[],
+  buildArgs: ReadonlyMap<string, string>,
+  escapeToken: string,
+  sink: ProblemSink | undefined,
+): { env: Map<string, string>; failed: boolean } {
+  const env = new Map(base);
+  const view = mapEnv(env);
+  let failed = false;
+  for (const arg of metaArgs) {
+    const override = buildArgs.get(arg.key);
+    if (override !== undefined) {
+      env.set(arg.key, override);
+      continue;
+    }
+    if (arg.value === undefined) continue;
+    try {
+      env.set(arg.key, lexWord(arg.value, view, { escape: escapeToken }).value);
+    } catch (error) {
+      if (!(error instanceof ShellSyntaxError)) throw error;
+      failed = true;
+      sink?.add(
+        'ExpansionError',
+        arg.line,
+        `ARG ${arg.key}: failed to process "${arg.value}": ${error.message}`,
+        `fix the \${...} expression in the ARG default, or pass --build-arg ${arg.key}=<value>`,
+      );
+    }
+  }
+  return { env, failed };
+}

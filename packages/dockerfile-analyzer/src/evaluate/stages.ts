@@ -1,0 +1,175 @@
+// FROM instructions: stage names, `--platform` and the base (image, earlier stage or scratch),
+// expanded and resolved the way BuildKit's dockerfile2llb does.
+
+import { tryParseImageReference } from '@image-factory/state-schema';
+import type { Node } from '../parser/parse.js';
+import { type Platform, parsePlatform } from '../platform.js';
+import { type Env, type LexResult, lexWord, ShellSyntaxError } from '../shell/lex.js';
+import { suggest } from '../suggest.js';
+import { readFlags } from './flags.js';
+import type { ProblemSink, StageModel, Target } from './model.js';
+
+const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+
+/** The parts of a FROM known before expansion. */
+export interface FromShape {
+  readonly name?: string | undefined;
+  readonly writtenName?: string | undefined;
+  readonly asKeyword?: string | undefined;
+  readonly baseWord?: string | undefined;
+  readonly platformWord?: string | undefined;
+}
+
+/** Reads a FROM node's arguments and flags (BuildKit's `parseFrom`), reporting malformed ones. */
+export function readFrom(node: Node, sink: ProblemSink): FromShape {
+  const words = node.words;
+  let shape: FromShape = {};
+  if (words.length === 3 && words[1]?.toLowerCase() === 'as') {
+    const written = words[2] ?? '';
+    const name = written.toLowerCase();
+    if (!VALID_STAGE_NAME.test(name)) {
+      sink.add(
+        'InvalidStageName',
+        node.startLine,
+        `invalid name for build stage: "${written}", name can't start with a number or contain symbols`,
+        'stage names match ^[a-z][a-z0-9-_.]*$',
+      );
+    }
+    shape = { name, writtenName: written, asKeyword: words[1], baseWord: words[0] };
+  } else if (words.length === 1) {
+    shape = { baseWord: words[0] };
+  } else {
+    sink.add(
+      'InvalidFrom',
+      node.startLine,
+      `FROM requires either one or three arguments, got ${words.length}: "${node.args}"`,
+      'write FROM [--platform=<platform>] <image> [AS <name>]; Dockerfiles have no inline comments',
+    );
+  }
+  let platformWord: string | undefined;
+  const seen = new Set<string>();
+  for (const flag of readFlags(node.flags)) {
+    if (flag.name !== 'platform') {
+      sink.add(
+        'InvalidFlag',
+        node.startLine,
+        `Unknown flag: ${flag.name}`,
+        'FROM accepts only --platform=<platform>',
+      );
+    } else if (seen.has(flag.name)) {
+      sink.add('InvalidFlag', node.startLine, 'Duplicate flag specified: platform');
+    } else if (flag.value === undefined) {
+      sink.add(
+        'InvalidFlag',
+        node.startLine,
+        'Missing a value on flag: platform',
+        'write --platform=<platform>',
+      );
+    } else {
+      platformWord = flag.value;
+    }
+    seen.add(flag.name);
+  }
+  return {
+    name: shape.name,
+    writtenName: shape.writtenName,
+    asKeyword: shape.asKeyword,
+    baseWord: shape.baseWord,
+    platformWord,
+  };
+}
+
+/** Expands a FROM word; reports syntax errors and returns undefined for them. */
+export function expand(
+  word: string,
+  env: Env,
+  escapeToken: string,
+  line: number,
+  what: string,
+  sink: ProblemSink,
+): LexResult | undefined {
+  try {
+    return lexWord(word, env, { escape: escapeToken });
+  } catch (error) {
+    if (!(error instanceof ShellSyntaxError)) throw error;
+    sink.add('ExpansionError', line, `${what}: failed to process "${word}": ${error.message}`);
+    return undefined;
+  }
+}
+
+/** Resolves the expanded FROM image word against earlier stages, `scratch` and the reference grammar. */
+export function resolveBase(
+  shape: FromShape,
+  lex: LexResult | undefined,
+  earlier: ReadonlyMap<string, number>,
+  line: number,
+  sink: ProblemSink,
+): Target {
+  if (shape.baseWord === undefined || lex === undefined) return { kind: 'none', raw: shape.baseWord };
+  const raw = lex.value;
+  if (raw === '') {
+    const unset = [...lex.unmatched].sort();
+    sink.add(
+      'EmptyBaseName',
+      line,
+      `base name (${shape.baseWord}) should not be blank`,
+      unset.length > 0
+        ? `${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set: give the ARG a default before the first FROM or pass --build-arg`
+        : 'the ARGs in the image name expand to nothing: give them defaults or pass --build-arg',
+    );
+    return { kind: 'none', raw };
+  }
+  const stage = earlier.get(raw);
+  if (stage !== undefined) return { kind: 'stage', raw, index: stage };
+  if (raw === 'scratch') return { kind: 'scratch', raw };
+  const parsed = tryParseImageReference(raw);
+  if (parsed.ok) return { kind: 'image', raw, ref: parsed.reference };
+  const caseless = earlier.get(raw.toLowerCase());
+  sink.add(
+    'InvalidReference',
+    line,
+    `failed to parse stage name "${raw}": ${parsed.error}`,
+    caseless !== undefined
+      ? `FROM matches earlier stage names exactly: write "${raw.toLowerCase()}" to use stage ${caseless}`
+      : referenceHint(shape.baseWord, raw),
+  );
+  return { kind: 'none', raw };
+}
+
+/** Expands and parses a FROM `--platform`; reports empty or invalid values with a suggestion. */
+export function resolvePlatform(
+  word: string,
+  lex: LexResult | undefined,
+  knownNames: Iterable<string>,
+  defaults: Platform,
+  line: number,
+  sink: ProblemSink,
+): Platform | undefined {
+  if (lex === undefined) return undefined;
+  const didYouMean = (): string | undefined => {
+    for (const name of [...lex.unmatched].sort()) {
+      const match = suggest(name, knownNames, true);
+      if (match !== undefined) return `did you mean ${match} instead of ${name}?`;
+    }
+    return undefined;
+  };
+  if (lex.value === '') {
+    sink.add('InvalidPlatform', line, `empty platform value from expression ${word}`, didYouMean());
+    return undefined;
+  }
+  const parsed = parsePlatform(lex.value, defaults);
+  if (!parsed.ok) {
+    sink.add('InvalidPlatform', line, `failed to parse platform ${word}: ${parsed.error}`, didYouMean());
+    return undefined;
+  }
+  return parsed.platform;
+}
+
+function referenceHint(word: string, raw: string): string | undefined {
+  if (raw !== raw.toLowerCase()) return 'repository names must be lowercase (tags may be mixed case)';
+  if (/\s/.test(raw)) return 'an image reference cannot contain blanks';
+  if (word.includes('$')) return 'check the ARG values this reference expands from';
+  return undefined;
+}
+
+export type { StageModel };

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { parseDockerfile } from '../src/parser/parse.js';
+import { extractBuilderFlags, parseWords } from '../src/parser/split.js';
+
+const summary = (text: string) =>
+  parseDockerfile(text).nodes.map(
+    (n) => `${n.startLine}-${n.endLine} ${n.command} [${n.flags.join(' ')}] ${n.args}`,
+  );
+
+describe('line scanner (BuildKit parser.go)', () => {
+  it('joins continuation lines without inserting blanks', () => {
+    expect(summary('RUN a\\\nb \\\n  c\n')).toEqual(['1-3 run [] ab   c']);
+  });
+
+  it('skips comment and blank lines inside continuations and counts lines', () => {
+    expect(summary('RUN a \\\n# c\n\n  b\nFROM x\n')).toEqual(['1-4 run [] a   b', '5-5 from [] x']);
+  });
+
+  it('strips every trailing CR', () => {
+    expect(summary('FROM x\r\r\nFROM y\r\n')).toEqual(['1-1 from [] x', '2-2 from [] y']);
+  });
+
+  it('keeps a lone CR inside a line (only LF ends a line)', () => {
+    expect(summary('FROM a\rFROM b\n')).toEqual(['1-1 from [] a\rFROM b']);
+  });
+
+  it('a line that is only the escape character continues', () => {
+    expect(summary('FROM \\\n\\\nx\n')).toEqual(['1-3 from [] x']);
+  });
+
+  it('includes heredoc bodies in the instruction’s lines', () => {
+    expect(summary('RUN <<A <<-B\nx\nA\n\ty\n\tB\nFROM z\n')).toEqual([
+      '1-5 run [] <<A <<-B',
+      '6-6 from [] z',
+    ]);
+  });
+
+  it('parses ONBUILD triggers', () => {
+    const [node] = parseDockerfile('ONBUILD COPY --from=a /x /y\n').nodes;
+    expect(node?.trigger).toMatchObject({ command: 'copy', flags: ['--from=a'], args: '/x /y' });
+  });
+
+  it('reports exec-form arrays with non-strings', () => {
+    expect(parseDockerfile('RUN ["a", 1]\n').problems).toEqual([
+      {
+        line: 1,
+        code: 'ParseError',
+        message: 'when using JSON array syntax, arrays must be comprised of strings only',
+      },
+    ]);
+  });
+});
+
+describe('extractBuilderFlags', () => {
+  it.each([
+    ['--a=1 --b rest of line', ['--a=1', '--b'], 'rest of line'],
+    ['--from="a b" x', ['--from=a b'], 'x'],
+    ["--from='a' x", ['--from=a'], 'x'],
+    ['--x=a\\ b y', ['--x=a b'], 'y'],
+    ['--x="" y', ['--x='], 'y'],
+    ['-- --notaflag y', [], ' --notaflag y'],
+    ['-x y', [], '-x y'],
+    ['--x', ['--x'], ''],
+    ['--from="unterminated x', ['--from=unterminated x'], ''],
+  ])('%j', (line, flags, rest) => {
+    expect(extractBuilderFlags(line)).toEqual({ flags, rest });
+  });
+});
+
+describe('parseWords (ARG)', () => {
+  it.each([
+    ['a=1 b=2', ['a=1', 'b=2']],
+    ['a="x y" b', ['a="x y"', 'b']],
+    ["a='x \\' y'", ["a='x \\'", "y'"]],
+    ['a=x\\ y', ['a=x\\ y']],
+    ['a="x\\"y"', ['a="x\\"y"']],
+    ['a=""', ['a=""']],
+  ])('%j', (rest, words) => {
+    expect(parseWords(rest, '\\')).toEqual(words);
+  });
+});
