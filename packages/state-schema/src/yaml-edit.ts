@@ -76,7 +76,8 @@ export function applyFieldUpdates(
   const current = (doc.toJS() ?? {}) as Record<string, unknown>;
   let out = text;
   // Edits are applied from the end of the text backwards so earlier offsets stay valid.
-  const edits: { start: number; end: number; replacement: string }[] = [];
+  // `rank` orders insertions at one offset: canonical field order, unknown fields after, as given.
+  const edits: { start: number; end: number; replacement: string; insertion: boolean; rank: number }[] = [];
   const pairs = contents ? contents.items.filter(isPair) : [];
   const keyOf = (pair: (typeof pairs)[number]) => (isScalar(pair.key) ? String(pair.key.value) : undefined);
   for (const [key, value] of Object.entries(updates)) {
@@ -92,12 +93,18 @@ export function applyFieldUpdates(
       if (value === null) {
         // Remove the whole line(s) of the field, including its newline.
         const lineEnd = text.indexOf('\n', end - (original.endsWith('\n') ? 1 : 0));
-        edits.push({ start, end: lineEnd === -1 ? text.length : lineEnd + 1, replacement: '' });
+        edits.push({
+          start,
+          end: lineEnd === -1 ? text.length : lineEnd + 1,
+          replacement: '',
+          insertion: false,
+          rank: 0,
+        });
         continue;
       }
       let replacement = renderField(key, value);
       if (!original.endsWith('\n')) replacement = replacement.replace(/\n$/, '');
-      edits.push({ start, end, replacement });
+      edits.push({ start, end, replacement, insertion: false, rank: 0 });
     } else {
       if (value === null) continue;
       const point = insertionPoint(text, pairs, keyOf, key, order);
@@ -106,10 +113,15 @@ export function applyFieldUpdates(
         start: point,
         end: point,
         replacement: (needsNewline ? '\n' : '') + renderField(key, value),
+        insertion: true,
+        rank: order.includes(key) ? order.indexOf(key) : order.length + edits.length,
       });
     }
   }
-  edits.sort((a, b) => b.start - a.start);
+  // At one offset, replacements go first (an insertion applied first would shift the range the
+  // replacement cuts), then insertions by descending rank (each lands in front of the previous one,
+  // so the fields end up in ascending rank).
+  edits.sort((a, b) => b.start - a.start || Number(a.insertion) - Number(b.insertion) || b.rank - a.rank);
   for (const edit of edits) out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
   return out;
 }

@@ -109,6 +109,17 @@ c: "keep"   # odd spacing stays
     );
   });
 
+  it('inserts in front of a field that is replaced at the same offset, in canonical order', () => {
+    // Found by the analysis job: an insertion applied before a replacement starting at the same
+    // offset made the replacement cut the wrong range.
+    expect(applyFieldUpdates('name: app\nc: 3\n', { c: 4, b: 2, a: 1 }, ORDER)).toBe(
+      'name: app\na: 1\nb: 2\nc: 4\n',
+    );
+    expect(applyFieldUpdates('name: app\nc: 3\n', { b: 2, c: 4, a: 1 }, ORDER)).toBe(
+      'name: app\na: 1\nb: 2\nc: 4\n',
+    );
+  });
+
   it('appends unknown-order fields at the end, also without a final newline', () => {
     expect(applyFieldUpdates('name: app\nc: 3', { zz: 'v' }, ORDER)).toBe('name: app\nc: 3\nzz: v\n');
     expect(applyFieldUpdates('# only a comment\n', { name: 'app' }, ORDER)).toBe(
