@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerBaseImages } from './commands/base-images.js';
+import { registerGenerateState } from './commands/generate-state.js';
+import { registerGraph } from './commands/graph.js';
+import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -13,7 +18,13 @@ export interface CommandContext {
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
 // Each command lives in src/commands/<name>.ts and exports a RegisterCommand.
-const COMMANDS: readonly RegisterCommand[] = [];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerValidate,
+  registerAnalyze,
+  registerGenerateState,
+  registerGraph,
+  registerBaseImages,
+];
 
 export function cliVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

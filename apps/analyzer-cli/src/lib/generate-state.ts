@@ -1,0 +1,289 @@
+/**
+ * `image-factory generate-state`: re-discover the base images of every managed image from its
+ * Dockerfile (fetched fresh, shallow and sparse, into a temporary directory), record them in the
+ * state, and generate the build workflows. Writes only files whose content changes.
+ */
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  buildWorkflowPath,
+  type FactoryState,
+  formatProblem,
+  GENERATED_WORKFLOW_MARKER,
+  loadState,
+  type ManagedImage,
+  WORKFLOWS_DIR,
+  writeFileAtomic,
+} from '@image-factory/state-schema';
+import { CliError } from '../errors.js';
+import { type Clock, isoTimestamp } from './clock.js';
+import { type DiscoveredImage, discoverBaseImages } from './discover.js';
+import { Git, type GitCredentials } from './git.js';
+import { sourceGitUrl } from './git-url.js';
+import { readFileInside } from './paths.js';
+import type { Progress } from './progress.js';
+import { cloneBranch } from './repo.js';
+import { loadValidState, recordDiscovery, resolveBaseImageNames } from './state.js';
+import { withTempDir } from './temp.js';
+import {
+  type FactorySource,
+  renderBuildWorkflow,
+  renderStateWorkflow,
+  STATE_WORKFLOW_PATH,
+} from './workflows.js';
+
+/** Options of {@link generateState}. */
+export interface GenerateStateOptions {
+  /** The state repository checkout. */
+  readonly stateDir: string;
+  /** Overrides the source git URL: `{provider}` and `{repo}` are replaced (see {@link sourceGitUrl}). */
+  readonly gitUrlTemplate?: string | undefined;
+  /** Dockerfiles fetched in parallel. @default 4 */
+  readonly concurrency?: number | undefined;
+  /** Where the state workflow gets image-factory from. */
+  readonly factorySource?: FactorySource | undefined;
+}
+
+/** What generate-state needs from its surroundings. */
+export interface GenerateStateContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly clock: Clock;
+  readonly credentials?: GitCredentials | undefined;
+  readonly progress: Progress;
+  /** Parent of the temporary directory. @default the system temporary directory */
+  readonly tmpRoot?: string | undefined;
+}
+
+/** The outcome for one managed image. */
+export interface ImageReport {
+  readonly name: string;
+  readonly status: 'success' | 'failed';
+  /** Base images as recorded (the previous ones when the discovery failed). */
+  readonly baseImages: readonly string[];
+  /** Why the discovery failed. */
+  readonly error?: string | undefined;
+  readonly warnings: readonly string[];
+  /** Files written for this image (state file, new base-image files, workflow), relative. */
+  readonly files: readonly string[];
+}
+
+/** The outcome of a run. */
+export interface GenerateStateReport {
+  readonly images: readonly ImageReport[];
+  /** Every file written (relative to the state directory), sorted. */
+  readonly written: readonly string[];
+  /** Generated workflows removed because their image is gone or brings its own workflow. */
+  readonly removed: readonly string[];
+  /** Problems that are not about one image (e.g. a hand-edited workflow left alone). */
+  readonly warnings: readonly string[];
+  /** Errors of the state as written (it should always load; listed when it does not). */
+  readonly problems: readonly string[];
+  /** True when every image was discovered and the written state loads. */
+  readonly ok: boolean;
+}
+
+type Fetched =
+  | { readonly ok: true; readonly images: readonly DiscoveredImage[]; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly error: string };
+
+/** Runs state generation on `options.stateDir`. Throws a {@link CliError} when the state is invalid. */
+export async function generateState(
+  options: GenerateStateOptions,
+  context: GenerateStateContext,
+): Promise<GenerateStateReport> {
+  const state = await loadValidState(options.stateDir);
+  const now = isoTimestamp(context.clock);
+  const managed = state.managedImages;
+  const fetched = await withTempDir(
+    'image-factory-generate',
+    async (tmp) => {
+      const git = await Git.create({ env: context.env, credentials: context.credentials, scratchDir: tmp });
+      let started = 0;
+      return mapLimit(managed, options.concurrency ?? 4, async (image, index) => {
+        started++;
+        context.progress.step(started, managed.length, image.name);
+        return fetchAndDiscover(git, state, image, join(tmp, `source-${index}`), options, context);
+      });
+    },
+    context.tmpRoot,
+  );
+  context.progress.done();
+
+  const workflows = await writeWorkflows(state, options.factorySource);
+  // Writes happen one image at a time, in name order, so that shared new base images get one file.
+  const reports: ImageReport[] = [];
+  const written = new Set<string>();
+  for (const [index, image] of managed.entries()) {
+    const result = fetched[index];
+    const files: string[] = [];
+    if (workflows.written.includes(buildWorkflowPath(image.name))) files.push(buildWorkflowPath(image.name));
+    if (result?.ok) {
+      const resolved = await resolveBaseImageNames(
+        state,
+        image.name,
+        result.images.map((found) => found.reference),
+        now,
+      ).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error: messageOf(error) }),
+      );
+      if (resolved.ok) {
+        files.push(...resolved.value.created);
+        const file = await recordDiscovery(
+          state,
+          image,
+          { ok: true, baseImages: resolved.value.names },
+          { now, syncEnrollment: true },
+        );
+        if (file) files.push(file);
+        reports.push({
+          name: image.name,
+          status: 'success',
+          baseImages: resolved.value.names,
+          warnings: result.warnings,
+          files,
+        });
+        continue;
+      }
+      reports.push(await failed(state, image, resolved.error, now, files));
+      continue;
+    }
+    reports.push(await failed(state, image, result?.error ?? 'not analysed', now, files));
+  }
+
+  for (const report of reports) for (const file of report.files) written.add(file);
+  for (const file of workflows.written) written.add(file);
+  // The result must load: anything else is a bug worth stopping on (exit 1), not a silent bad state.
+  const after = await loadState(options.stateDir);
+  const problems = after.ok ? [] : after.problems.filter((p) => p.severity === 'error').map(formatProblem);
+  return {
+    images: reports,
+    written: [...written].sort(),
+    removed: workflows.removed,
+    warnings: [...state.warnings.map(formatProblem), ...workflows.warnings],
+    problems,
+    ok: problems.length === 0 && reports.every((report) => report.status === 'success'),
+  };
+}
+
+async function failed(
+  state: FactoryState,
+  image: ManagedImage,
+  error: string,
+  now: string,
+  files: string[],
+): Promise<ImageReport> {
+  const file = await recordDiscovery(state, image, { ok: false }, { now, syncEnrollment: true });
+  if (file) files.push(file);
+  return { name: image.name, status: 'failed', baseImages: image.baseImages, error, warnings: [], files };
+}
+
+async function fetchAndDiscover(
+  git: Git,
+  state: FactoryState,
+  image: ManagedImage,
+  dest: string,
+  options: GenerateStateOptions,
+  context: GenerateStateContext,
+): Promise<Fetched> {
+  try {
+    let text: string;
+    let file: string;
+    const localDockerfile = image.local?.dockerfile;
+    if (localDockerfile !== undefined) {
+      text = await readFileInside(state.dir, localDockerfile, 'local.dockerfile');
+      file = localDockerfile;
+    } else {
+      const source = image.source;
+      await cloneBranch(git, {
+        url: sourceGitUrl(source, state.settings, options.gitUrlTemplate),
+        branch: source.branch,
+        dest,
+        what: `the source of "${image.name}"`,
+        cwd: context.cwd,
+        sparsePaths: [source.dockerfile],
+      });
+      text = await readFileInside(dest, source.dockerfile, 'source.dockerfile');
+      file = `${source.repo}:${source.dockerfile}`;
+    }
+    const discovery = discoverBaseImages(text, file);
+    return { ok: true, images: discovery.images, warnings: discovery.warnings };
+  } catch (error) {
+    return { ok: false, error: messageOf(error) };
+  }
+}
+
+interface WorkflowChanges {
+  readonly written: string[];
+  readonly removed: string[];
+  readonly warnings: string[];
+}
+
+/** Writes the expected generated workflows and removes generated ones nobody needs any more. */
+async function writeWorkflows(
+  state: FactoryState,
+  factorySource: FactorySource | undefined,
+): Promise<WorkflowChanges> {
+  const expected = new Map<string, string>();
+  for (const image of state.managedImages) {
+    if (image.source.workflow === undefined) {
+      expected.set(buildWorkflowPath(image.name), renderBuildWorkflow(image, state.settings));
+    }
+  }
+  expected.set(STATE_WORKFLOW_PATH, renderStateWorkflow(state.settings, factorySource));
+
+  const changes: WorkflowChanges = { written: [], removed: [], warnings: [] };
+  const dir = join(state.dir, WORKFLOWS_DIR);
+  await mkdir(dir, { recursive: true });
+  for (const [path, content] of [...expected].sort(([a], [b]) => a.localeCompare(b))) {
+    const full = join(state.dir, path);
+    const existing = await readFile(full, 'utf8').catch(() => undefined);
+    if (existing !== undefined && !isGenerated(existing)) {
+      changes.warnings.push(
+        `${path} exists and was not generated (no "${GENERATED_WORKFLOW_MARKER}" line): left alone`,
+      );
+      continue;
+    }
+    if (await writeFileAtomic(full, content)) changes.written.push(path);
+  }
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    const path = `${WORKFLOWS_DIR}/${entry.name}`;
+    if (!entry.isFile() || !/\.ya?ml$/.test(entry.name) || expected.has(path)) continue;
+    const content = await readFile(join(dir, entry.name), 'utf8');
+    if (isGenerated(content)) {
+      await unlink(join(dir, entry.name));
+      changes.removed.push(path);
+    }
+  }
+  return changes;
+}
+
+function isGenerated(content: string): boolean {
+  return content.split(/\r?\n/, 1)[0] === GENERATED_WORKFLOW_MARKER;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof CliError) return error.hint ? `${error.message} (${error.hint})` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Maps `items` with at most `limit` calls in flight; results keep the order of `items`. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

@@ -1,0 +1,190 @@
+/**
+ * The dependency graph of a state: base image → managed image → consumer, including cascades
+ * (a managed image built on another managed image). Pure and deterministic: nodes and edges sorted.
+ */
+import type { FactoryState } from '@image-factory/state-schema';
+
+/** Kinds of node: a watched base/external image, an image the factory builds, a repository it updates. */
+export type GraphNodeKind = 'base' | 'image' | 'consumer';
+
+/** One node. `id` is `<kind>:<name>` (`consumer:<repo>@<branch>:<path>` for consumers). */
+export interface GraphNode {
+  readonly id: string;
+  readonly kind: GraphNodeKind;
+  readonly name: string;
+  /** What it is: the base image reference, the built repository, or the consumer file. */
+  readonly detail: string;
+}
+
+/** An edge: `builds` (a base or managed image feeds a managed image) or `updates` (an image bumps a consumer). */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: 'builds' | 'updates';
+  /** For `updates`: the update type. */
+  readonly label?: string | undefined;
+}
+
+/** The graph, plus what a change of each node rebuilds. */
+export interface ImageGraph {
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+  /** For each base or managed image with dependents: every managed image it rebuilds, transitively, sorted. */
+  readonly cascades: Readonly<Record<string, readonly string[]>>;
+}
+
+/** {@link buildImageGraph}'s result: the graph, or the errors that make it unusable (cycles, unknown names). */
+export type GraphResult =
+  | { readonly ok: true; readonly graph: ImageGraph }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+/** Output formats of {@link renderGraph}. */
+export type GraphFormat = 'mermaid' | 'dot' | 'json';
+export const GRAPH_FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Builds the graph of `state`. Reports every managed-image cycle (`a -> b -> a`) and unknown base name. */
+export function buildImageGraph(state: Pick<FactoryState, 'managedImages' | 'baseImages'>): GraphResult {
+  const nodes = new Map<string, GraphNode>();
+  const edges: GraphEdge[] = [];
+  const errors: string[] = [];
+  const managedNames = new Set(state.managedImages.map((image) => image.name));
+  const baseNames = new Set(state.baseImages.map((base) => base.name));
+  for (const base of state.baseImages) {
+    nodes.set(`base:${base.name}`, {
+      id: `base:${base.name}`,
+      kind: 'base',
+      name: base.name,
+      detail: base.reference.normalized,
+    });
+  }
+  for (const image of state.managedImages) {
+    nodes.set(`image:${image.name}`, {
+      id: `image:${image.name}`,
+      kind: 'image',
+      name: image.name,
+      detail: image.reference.name,
+    });
+  }
+  const dependents = new Map<string, string[]>();
+  for (const image of state.managedImages) {
+    for (const name of image.baseImages) {
+      let from: string;
+      if (managedNames.has(name)) from = `image:${name}`;
+      else if (baseNames.has(name)) from = `base:${name}`;
+      else {
+        errors.push(
+          `image "${image.name}" is built from "${name}", which is neither a base image nor a managed image`,
+        );
+        continue;
+      }
+      edges.push({ from, to: `image:${image.name}`, kind: 'builds' });
+      dependents.set(from, [...(dependents.get(from) ?? []), image.name]);
+    }
+    for (const update of image.updates) {
+      const id = `consumer:${update.repo}@${update.branch}:${update.path}`;
+      nodes.set(id, { id, kind: 'consumer', name: `${update.repo}:${update.path}`, detail: update.branch });
+      edges.push({ from: `image:${image.name}`, to: id, kind: 'updates', label: update.type });
+    }
+  }
+  errors.push(
+    ...findCycles(
+      state.managedImages.map((image) => [image.name, image.baseImages.filter((n) => managedNames.has(n))]),
+    ),
+  );
+  if (errors.length > 0) return { ok: false, errors };
+
+  const cascades: Record<string, readonly string[]> = {};
+  for (const id of [...dependents.keys()].sort()) {
+    const seen = new Set<string>();
+    const queue = [...(dependents.get(id) ?? [])];
+    while (queue.length > 0) {
+      const name = queue.shift() as string;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      queue.push(...(dependents.get(`image:${name}`) ?? []));
+    }
+    cascades[id] = [...seen].sort();
+  }
+  const sortedEdges = edges.sort((a, b) =>
+    a.from !== b.from ? (a.from < b.from ? -1 : 1) : a.to !== b.to ? (a.to < b.to ? -1 : 1) : 0,
+  );
+  return { ok: true, graph: { nodes: [...nodes.values()].sort(byId), edges: sortedEdges, cascades } };
+}
+
+/** Every cycle among managed images (`a -> b -> a`, where `b` is built from `a`), each reported once. */
+export function findCycles(dependencies: readonly (readonly [string, readonly string[]])[]): string[] {
+  const graph = new Map(dependencies.map(([name, deps]) => [name, [...deps].sort()]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const cycles: string[] = [];
+  const visit = (name: string) => {
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dep of graph.get(name) ?? []) {
+      const seen = state.get(dep);
+      if (seen === 'visiting') {
+        const cycle = stack.slice(stack.indexOf(dep));
+        // Rotate so that the smallest name comes first: one canonical form per cycle.
+        const start = cycle.indexOf([...cycle].sort()[0] as string);
+        const canonical = [...cycle.slice(start), ...cycle.slice(0, start)];
+        cycles.push(
+          `base-image cycle: ${[...canonical, canonical[0]].join(' -> ')} (each image is built from the next)`,
+        );
+      } else if (seen === undefined && graph.has(dep)) visit(dep);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of [...graph.keys()].sort()) if (!state.has(name)) visit(name);
+  return [...new Set(cycles)].sort();
+}
+
+/** Renders the graph as Mermaid (`flowchart LR`), Graphviz DOT or JSON; ends with a newline. */
+export function renderGraph(graph: ImageGraph, format: GraphFormat): string {
+  if (format === 'json') return `${JSON.stringify(graph, null, 2)}\n`;
+  return format === 'dot' ? renderDot(graph) : renderMermaid(graph);
+}
+
+function renderMermaid(graph: ImageGraph): string {
+  const ids = new Map<string, string>();
+  const counters: Record<GraphNodeKind, number> = { base: 0, image: 0, consumer: 0 };
+  const prefix: Record<GraphNodeKind, string> = { base: 'b', image: 'i', consumer: 'c' };
+  for (const node of graph.nodes) ids.set(node.id, `${prefix[node.kind]}${counters[node.kind]++}`);
+  const text = (value: string) => value.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  const lines = ['flowchart LR'];
+  for (const node of graph.nodes) {
+    lines.push(
+      `  ${ids.get(node.id)}["${text(node.name)}<br/><small>${text(node.detail)}</small>"]:::${node.kind}`,
+    );
+  }
+  for (const edge of graph.edges) {
+    const arrow = edge.kind === 'updates' ? `-.->|${text(edge.label ?? 'updates')}|` : '-->';
+    lines.push(`  ${ids.get(edge.from)} ${arrow} ${ids.get(edge.to)}`);
+  }
+  lines.push(
+    '  classDef base fill:#eef,stroke:#669',
+    '  classDef image fill:#efe,stroke:#393',
+    '  classDef consumer fill:#fff,stroke:#999,stroke-dasharray:3 3',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function renderDot(graph: ImageGraph): string {
+  const quote = (value: string) =>
+    `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+  const shapes: Record<GraphNodeKind, string> = { base: 'cylinder', image: 'box', consumer: 'note' };
+  const lines = ['digraph "image-factory" {', '  rankdir=LR;', '  node [fontname="Helvetica"];'];
+  for (const node of graph.nodes) {
+    lines.push(
+      `  ${quote(node.id)} [label=${quote(`${node.name}\n${node.detail}`)}, shape=${shapes[node.kind]}];`,
+    );
+  }
+  for (const edge of graph.edges) {
+    const attrs = edge.kind === 'updates' ? ` [style=dashed, label=${quote(edge.label ?? 'updates')}]` : '';
+    lines.push(`  ${quote(edge.from)} -> ${quote(edge.to)}${attrs};`);
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
