@@ -7,12 +7,15 @@ const root = join(import.meta.dirname, '..');
 const taskfile = parse(readFileSync(join(root, 'Taskfile.yaml'), 'utf8')) as {
   tasks: Record<string, { cmds: string[] }>;
 };
-const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-  .scripts;
+const scripts = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
 /** pnpm's own commands that a task may call directly. */
 const PNPM_BUILTINS = new Set(['install', 'exec', 'dlx']);
 
-const commands = Object.entries(taskfile.tasks).flatMap(([task, def]) => def.cmds.map((cmd) => ({ task, cmd })));
+const commands = Object.entries(taskfile.tasks).flatMap(([task, def]) =>
+  def.cmds.map((cmd) => ({ task, cmd })),
+);
 
 describe('Taskfile.yaml', () => {
   it('has the task names users of the old tool know', () => {
@@ -37,11 +40,15 @@ describe('Taskfile.yaml', () => {
     }
   });
 
-  it.each(commands.filter(({ cmd }) => cmd.startsWith('pnpm ')))('$task runs an existing pnpm script: $cmd', ({ cmd }) => {
-    const name = cmd.split(/\s+/)[1] ?? '';
-    const script = name === 'run' ? (cmd.split(/\s+/)[2] ?? '') : name;
-    expect(PNPM_BUILTINS.has(script) || Object.hasOwn(scripts, script), `no script "${script}" in package.json`).toBe(
-      true,
-    );
-  });
+  it.each(commands.filter(({ cmd }) => cmd.startsWith('pnpm ')))(
+    '$task runs an existing pnpm script: $cmd',
+    ({ cmd }) => {
+      const name = cmd.split(/\s+/)[1] ?? '';
+      const script = name === 'run' ? (cmd.split(/\s+/)[2] ?? '') : name;
+      expect(
+        PNPM_BUILTINS.has(script) || Object.hasOwn(scripts, script),
+        `no script "${script}" in package.json`,
+      ).toBe(true);
+    },
+  );
 });
