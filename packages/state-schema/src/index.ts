@@ -39,7 +39,7 @@ export type {
   StateProblemCode,
   UpdateType,
 } from './model.js';
-export { formatProblem, StateError, sortProblems } from './problems.js';
+export { formatProblem, problem, StateError, sortProblems } from './problems.js';
 export type { ImageReference, ReferenceParseResult } from './reference.js';
 export {
   BASE_IMAGE_NAME_MAX_LENGTH,

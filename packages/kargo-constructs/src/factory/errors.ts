@@ -1,4 +1,10 @@
-import type { Origin, StateProblem, StateProblemCode } from '@image-factory/state-schema';
+import {
+  formatProblem,
+  type Origin,
+  problem,
+  type StateProblem,
+  type StateProblemCode,
+} from '@image-factory/state-schema';
 
 /**
  * Thrown by {@link ImageFactory} when the state cannot be turned into a working Kargo pipeline
@@ -10,19 +16,13 @@ export class ImageFactoryStateError extends Error {
   /** Every problem found, sorted by file, line and column. */
   readonly problems: readonly StateProblem[];
   constructor(problems: readonly StateProblem[]) {
-    const lines = problems.map((p) => {
-      const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
-      return `${where}: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`;
-    });
+    const lines = problems.map(formatProblem);
     super(
       `the state cannot be synthesized (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}):\n${lines.join('\n')}`,
     );
     this.problems = problems;
   }
 }
-
-/** The settings file of a state repository (relative to the state directory). */
-export const SETTINGS_FILE = 'image-factory.yaml';
 
 /** Builds an error-level problem. */
 export function stateError(
@@ -32,22 +32,5 @@ export function stateError(
   message: string,
   hint?: string,
 ): StateProblem {
-  return {
-    file: at.file,
-    line: at.line,
-    col: at.col,
-    path: [...path],
-    message,
-    ...(hint !== undefined ? { hint } : {}),
-    severity: 'error',
-    code,
-  };
-}
-
-/** Sorts problems by file, line, column and message. */
-export function sortStateProblems(problems: readonly StateProblem[]): StateProblem[] {
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...problems].sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.col - b.col || cmp(a.message, b.message),
-  );
+  return problem('error', code, at, path, message, hint);
 }

@@ -4,13 +4,15 @@ import {
   type FactoryState,
   type ImageUpdate,
   type ManagedImage,
+  SETTINGS_FILE,
   type Settings,
   type StateProblem,
+  sortProblems,
 } from '@image-factory/state-schema';
 import { ctx, imageFrom, quote } from '../expressions.js';
 import type { GitSubscriptionProps, ImageSubscriptionProps } from '../subscription.js';
 import type { RebuildDispatch } from './dispatch.js';
-import { SETTINGS_FILE, sortStateProblems, stateError } from './errors.js';
+import { stateError } from './errors.js';
 import { cloneUrl, dirnameOf, normalizeGitUrl, providerApiUrl, providerUrl, repoPathOnHost } from './git.js';
 import { planRebuildGraph, type ReducedEdge } from './graph.js';
 import { baseImageSelection, managedImageSelection } from './image-selection.js';
@@ -301,7 +303,7 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
     }
   }
 
-  if (problems.length > 0) return { ok: false, problems: sortStateProblems(problems) };
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
   return {
     ok: true,
     plan: {
