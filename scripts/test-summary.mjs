@@ -26,7 +26,10 @@ for (const name of files) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  const broken = (report.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0);
+  // A suite that failed outside its tests (a load error, a hook timeout) counts as one failure.
+  const broken = (report.testResults ?? []).filter(
+    (s) => s.status === 'failed' && !(s.assertionResults ?? []).some((a) => a.status === 'failed'),
+  );
   failedSuites += broken.length;
   for (const suite of broken) console.error(`suite failed to run: ${suite.name}: ${suite.message ?? ''}`);
 }

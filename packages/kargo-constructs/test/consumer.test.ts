@@ -154,7 +154,7 @@ describe('consumer: the packed package installed into a fresh project', () => {
       ],
       consumer,
     );
-  });
+  }, 300_000); // compiles the package and installs two tarballs: minutes on a loaded 2-core machine
 
   afterAll(() => {
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
@@ -168,7 +168,7 @@ describe('consumer: the packed package installed into a fresh project', () => {
     expect(files).toContain('package/crds/crds/kargo.akuity.io_stages.yaml');
     expect(files).toContain('package/crds/step-schemas/git-clone-config.json');
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
-  });
+  }, 60_000);
 
   it('synthesizes a Warehouse -> Stage pipeline from ESM JavaScript', () => {
     writeFileSync(
@@ -200,7 +200,7 @@ if (typeof l1.Stage !== 'function') throw new Error('l1 namespace missing');
     expect(docs[1].spec.promotionTemplate.spec.steps[1].config.images[0].tag).toBe(
       '${{ imageFrom("ghcr.io/acme/app").Tag }}',
     );
-  });
+  }, 60_000);
 
   it('reports validation errors with the construct path (CRDs load from the installed package)', () => {
     writeFileSync(
@@ -264,5 +264,5 @@ export { resource };
     });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
-  });
+  }, 120_000);
 });
