@@ -17,6 +17,11 @@ afterAll(() => scratch.cleanup());
 
 /** Files dist/bin.js loads before any command runs: its static imports, transitively. */
 function startupFiles(): string[] {
+  return staticClosure('bin.js');
+}
+
+/** `file` (in dist/) and the files it imports statically, transitively. */
+function staticClosure(entry: string): string[] {
   const dist = join(TEST_PACKAGE_DIR, 'dist');
   const seen = new Set<string>();
   const visit = (file: string) => {
@@ -29,7 +34,7 @@ function startupFiles(): string[] {
       visit((match[1] ?? match[2]) as string);
     }
   };
-  visit('bin.js');
+  visit(entry);
   return [...seen].sort();
 }
 
@@ -68,6 +73,33 @@ describe('the bundle', () => {
       'YAMLParseError',
     ])
       expect(all).toContain(marker);
+  });
+
+  it('base-images loads the analyzer without the state loader, zod or yaml (fast discovery)', () => {
+    const dist = join(TEST_PACKAGE_DIR, 'dist');
+    const run = readdirSync(dist).find(
+      (file) =>
+        file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes('function runBaseImages('),
+    );
+    expect(run).toBeDefined();
+    const loaded = staticClosure(run as string)
+      .map((file) => readFileSync(join(dist, file), 'utf8'))
+      .join('\n');
+    expect(loaded).toContain('function analyzeDockerfile(');
+    for (const marker of ['YAMLParseError', 'ZodError', 'function loadStateSync(']) {
+      expect(loaded, marker).not.toContain(marker);
+    }
+  });
+
+  it('leaves out the zod code no command uses (its ~70 locales), so validate starts fast', () => {
+    const dist = join(TEST_PACKAGE_DIR, 'dist');
+    const all = readdirSync(dist)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(dist, file), 'utf8'))
+      .join('\n');
+    expect(all).toContain('function loadStateSync(');
+    // From zod/v4/locales/de.js: present when the state schemas import `{ z }` instead of `* as z`.
+    expect(all).not.toContain('ISO-Datum und -Uhrzeit');
   });
 
   it('runs from a copy without node_modules (everything is bundled)', async () => {

@@ -39,8 +39,10 @@ export function sortManifests(manifests: readonly Manifest[]): Manifest[] {
  * message lists each problem as `[construct path] field: message` — into its objects, sorted.
  */
 export function synthManifests(app: App): Manifest[] {
-  app.synthYaml(); // resolves dependencies and runs all validations (throws on failure)
   const charts = app.node.children.filter((c): c is Chart => Chart.isChart(c));
+  // Chart.toJson() resolves dependencies and runs every validation of the app (throws on failure),
+  // as app.synthYaml() does; calling both validated twice and rendered YAML that was thrown away.
+  if (charts.length === 0) app.synthYaml();
   return sortManifests(charts.flatMap((chart) => chart.toJson() as Manifest[]));
 }
 

@@ -1,7 +1,7 @@
 // analyzeDockerfile: text + options -> every image the Dockerfile depends on, as BuildKit sees it.
 // Pure (no I/O), deterministic, and it never throws: everything wrong becomes a problem.
 
-import { referenceKey, tryParseImageReference, withDefaultTag } from '@image-factory/state-schema';
+import { referenceKey, tryParseImageReference, withDefaultTag } from '@image-factory/state-schema/reference';
 import { evaluate } from './evaluate/evaluate.js';
 import type { Evaluation } from './evaluate/model.js';
 import { ProblemSink } from './evaluate/model.js';

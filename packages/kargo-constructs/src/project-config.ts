@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kargo from './imports/kargo.js';
 import { isKind } from './private/kinds.js';
-import { findInApp, listNames } from './private/lookup.js';
+import { findInApp, kindInApp, listNames } from './private/lookup.js';
 import { compact, nonEmpty } from './private/render.js';
 import { dependOnProject, resolveNamespace } from './private/scope.js';
 import { addKargoValidation } from './private/validation.js';
@@ -125,7 +125,7 @@ export class ProjectConfig extends Construct {
         `metadata.name: Project "${this.projectName}" already has a ProjectConfig (${others.map((o) => o.node.path).join(', ')}); Kargo allows one per Project`,
       );
     }
-    const stages = findInApp(this, isStage).filter((s) => s.namespace === this.projectName);
+    const stages = kindInApp(this, 'Stage', this.projectName);
     const exact = new Map<string, number>();
     this.policies.forEach((policy, i) => {
       const at = `spec.promotionPolicies[${i}].stageSelector.name`;
@@ -146,9 +146,9 @@ export class ProjectConfig extends Construct {
         exact.set(exactName, i);
       }
       const checked = policy.stage === undefined || typeof policy.stage === 'string' || isStage(policy.stage);
-      if (checked && !stages.some((s) => s.stageName === exactName)) {
+      if (checked && !stages.byName.has(exactName)) {
         out.push(
-          `${at}: Stage "${exactName}" is not defined in project "${this.projectName}" of this app (known: ${listNames(stages.map((s) => s.stageName))}); a policy for a missing Stage never applies`,
+          `${at}: Stage "${exactName}" is not defined in project "${this.projectName}" of this app (known: ${listNames(stages.list.map((s) => s.stageName))}); a policy for a missing Stage never applies`,
         );
       }
     });

@@ -192,9 +192,9 @@ export class Stage extends Construct implements IStage {
     this.stageName = this.apiObject.name;
     dependOnProject(this, props.project);
 
-    addKargoValidation(this, this.apiObject, () => [
+    addKargoValidation(this, this.apiObject, (manifest) => [
       ...namespacedNameIssues('Stage', this.stageName, this.namespace),
-      ...stageIssues(this),
+      ...stageIssues(this, manifest),
     ]);
   }
 

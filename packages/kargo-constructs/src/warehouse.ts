@@ -111,9 +111,9 @@ export class Warehouse extends Construct implements IWarehouse {
     this.warehouseName = this.apiObject.name;
     dependOnProject(this, props.project);
 
-    addKargoValidation(this, this.apiObject, () => [
+    addKargoValidation(this, this.apiObject, (manifest) => [
       ...namespacedNameIssues('Warehouse', this.warehouseName, this.namespace),
-      ...this.subscriptionProblems(),
+      ...this.subscriptionProblems(manifest),
     ]);
   }
 
@@ -127,8 +127,8 @@ export class Warehouse extends Construct implements IWarehouse {
     this._subscriptions.push(subscription);
   }
 
-  private subscriptionProblems(): string[] {
-    const rendered: unknown[] = (this.apiObject.toJson().spec?.subscriptions as unknown[] | undefined) ?? [];
+  private subscriptionProblems(manifest: Record<string, any>): string[] {
+    const rendered: unknown[] = (manifest.spec?.subscriptions as unknown[] | undefined) ?? [];
     if (rendered.length === 0) {
       return [
         'spec.subscriptions: a Warehouse needs at least one subscription (pass subscriptions or call addSubscription())',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AnyBaseImageStateSchema } from './schema/base-image-state.js';
 import { ImageStateSchema } from './schema/image-state.js';
 import { ImagesFileSchema } from './schema/images-file.js';

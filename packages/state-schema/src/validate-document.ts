@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { StateProblem, StateProblemCode } from './model.js';
 import { didYouMean, fieldPath, problem, sortProblems } from './problems.js';
 import { ruleFor } from './schema/fields.js';

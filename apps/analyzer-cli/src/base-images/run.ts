@@ -50,7 +50,7 @@ export async function runBaseImages(
   let failed = false;
   let index = 0;
   if (json && several) stdout.write('[\n');
-  for await (const content of readFiles(files, io.cwd)) {
+  for (const content of readFiles(files, io.cwd)) {
     const report: FileReport = content.ok
       ? analysisReport(content.file, analyzeDockerfile(content.text, options))
       : unreadableReport(content.file, content.error);

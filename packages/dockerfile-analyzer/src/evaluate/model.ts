@@ -1,6 +1,6 @@
 // The internal model the evaluator builds and the rules read.
 
-import type { ImageReference } from '@image-factory/state-schema';
+import type { ImageReference } from '@image-factory/state-schema/reference';
 import { type DockerfileProblem, PROBLEM_CODES, type ProblemCode } from '../finding.js';
 import type { Node, ParsedDockerfile } from '../parser/parse.js';
 import type { Platform } from '../platform.js';

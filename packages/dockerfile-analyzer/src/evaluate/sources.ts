@@ -2,7 +2,7 @@
 // like BuildKit: stage names case-insensitively among all stages, numeric COPY indexes, `scratch`,
 // otherwise an image; variables are rejected.
 
-import { tryParseImageReference } from '@image-factory/state-schema';
+import { tryParseImageReference } from '@image-factory/state-schema/reference';
 import type { Node } from '../parser/parse.js';
 import { EMPTY_ENV, lexWord } from '../shell/lex.js';
 import { readFlags } from './flags.js';

@@ -1,7 +1,7 @@
 // FROM instructions: stage names, `--platform` and the base (image, earlier stage or scratch),
 // expanded and resolved the way BuildKit's dockerfile2llb does.
 
-import { tryParseImageReference } from '@image-factory/state-schema';
+import { tryParseImageReference } from '@image-factory/state-schema/reference';
 import type { Node } from '../parser/parse.js';
 import { type Platform, parsePlatform } from '../platform.js';
 import { type Env, type LexResult, lexWord, ShellSyntaxError } from '../shell/lex.js';

@@ -1,4 +1,4 @@
-import { tryParseImageReference } from '@image-factory/state-schema';
+import { tryParseImageReference } from '@image-factory/state-schema/reference';
 import { evaluateMetaArgs } from '../evaluate/args.js';
 import { mapEnv } from '../evaluate/model.js';
 import { lexWord } from '../shell/lex.js';

@@ -1,4 +1,4 @@
-import type { ImageReference } from '@image-factory/state-schema';
+import type { ImageReference } from '@image-factory/state-schema/reference';
 import type { Evaluation } from '../evaluate/model.js';
 import type { ProblemCode } from '../finding.js';
 

@@ -1,4 +1,4 @@
-import { withDefaultTag } from '@image-factory/state-schema';
+import { withDefaultTag } from '@image-factory/state-schema/reference';
 import type { Rule, RuleFinding } from './rule.js';
 
 /** An image with neither tag nor digest: BuildKit pulls `:latest`, which moves under you. */

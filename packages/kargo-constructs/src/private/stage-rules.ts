@@ -2,7 +2,7 @@ import type { IAnalysisTemplate, IAnalysisTemplateRef } from '../analysis-templa
 import type { Stage } from '../stage.js';
 import type { IPromotionTaskRef } from '../steps/step.js';
 import { isExternal, isKind } from './kinds.js';
-import { findInApp, listNames } from './lookup.js';
+import { kindInApp, listNames } from './lookup.js';
 import { stepsIssues } from './step-rules.js';
 
 const isWarehouse = isKind('Warehouse');
@@ -12,9 +12,15 @@ const isClusterPromotionTask = isKind('ClusterPromotionTask');
 const isAnalysisTemplate = isKind('AnalysisTemplate');
 const isClusterAnalysisTemplate = isKind('ClusterAnalysisTemplate');
 
-/** Every cross-reference and semantic problem of a Stage (the CRD is checked separately). */
-export function stageIssues(stage: Stage): string[] {
-  const spec = stage.apiObject.toJson().spec as
+/**
+ * Every cross-reference and semantic problem of a Stage (the CRD is checked separately);
+ * `manifest` is the Stage's synthesized object.
+ */
+export function stageIssues(
+  stage: Stage,
+  manifest: Record<string, any> = stage.apiObject.toJson(),
+): string[] {
+  const spec = manifest.spec as
     | { promotionTemplate?: { spec?: { steps?: unknown[] } }; verification?: unknown }
     | undefined;
   return [
@@ -32,8 +38,8 @@ function freightIssues(stage: Stage): string[] {
     ];
   }
   const out: string[] = [];
-  const warehouses = findInApp(stage, isWarehouse).filter((w) => w.namespace === stage.namespace);
-  const stages = findInApp(stage, isStage).filter((s) => s.namespace === stage.namespace);
+  const warehouses = kindInApp(stage, 'Warehouse', stage.namespace);
+  const stages = kindInApp(stage, 'Stage', stage.namespace);
   const seen = new Map<string, number>();
   requests.forEach((request, i) => {
     const at = `spec.requestedFreight[${i}]`;
@@ -47,9 +53,9 @@ function freightIssues(stage: Stage): string[] {
       seen.set(origin, i);
     }
     const checkOrigin = typeof request.origin === 'string' || isWarehouse(request.origin);
-    if (checkOrigin && !warehouses.some((w) => w.warehouseName === origin)) {
+    if (checkOrigin && !warehouses.byName.has(origin)) {
       out.push(
-        `${at}.origin.name: Warehouse "${origin}" is not defined in namespace "${stage.namespace ?? ''}" of this app (known: ${listNames(warehouses.map((w) => w.warehouseName))}); define it, or reference an external one with Warehouse.fromWarehouseName()`,
+        `${at}.origin.name: Warehouse "${origin}" is not defined in namespace "${stage.namespace ?? ''}" of this app (known: ${listNames(warehouses.list.map((w) => w.warehouseName))}); define it, or reference an external one with Warehouse.fromWarehouseName()`,
       );
     }
     const src = request.sources;
@@ -74,10 +80,10 @@ function freightIssues(stage: Stage): string[] {
         return;
       }
       if (typeof ref !== 'string' && !isStage(ref)) return; // external reference
-      const found = stages.find((s) => s.stageName === name);
+      const found = stages.byName.get(name);
       if (found === undefined) {
         out.push(
-          `${path}: Stage "${name}" is not defined in namespace "${stage.namespace ?? ''}" of this app (known: ${listNames(stages.map((s) => s.stageName))}); define it, or reference an external one with Stage.fromStageName()`,
+          `${path}: Stage "${name}" is not defined in namespace "${stage.namespace ?? ''}" of this app (known: ${listNames(stages.list.map((s) => s.stageName))}); define it, or reference an external one with Stage.fromStageName()`,
         );
       } else if (!found.originNames.includes(origin)) {
         out.push(
@@ -131,9 +137,9 @@ function resolveTask(
   // only references whose task is defined in the app are checked.
   const candidates =
     ref.taskKind === 'PromotionTask'
-      ? findInApp(stage, isPromotionTask).filter((t) => t.namespace === stage.namespace)
-      : findInApp(stage, isClusterPromotionTask);
-  return candidates.find((t) => t.taskName === ref.taskName) ?? (isExternal(ref) ? undefined : 'missing');
+      ? kindInApp(stage, 'PromotionTask', stage.namespace)
+      : kindInApp(stage, 'ClusterPromotionTask');
+  return candidates.byName.get(ref.taskName) ?? (isExternal(ref) ? undefined : 'missing');
 }
 
 function verificationIssues(stage: Stage): string[] {
@@ -189,9 +195,7 @@ function resolveTemplate(
   const name = typeof ref === 'string' ? ref : ref.templateName;
   const kind = typeof ref === 'string' ? 'AnalysisTemplate' : ref.templateKind;
   if (kind === 'AnalysisTemplate') {
-    return findInApp(stage, isAnalysisTemplate).find(
-      (t) => t.templateName === name && t.namespace === stage.namespace,
-    );
+    return kindInApp(stage, 'AnalysisTemplate', stage.namespace).byName.get(name);
   }
-  return findInApp(stage, isClusterAnalysisTemplate).find((t) => t.templateName === name);
+  return kindInApp(stage, 'ClusterAnalysisTemplate').byName.get(name);
 }

@@ -16,18 +16,20 @@ function pathOf(issue: string): string {
 /**
  * Validates an L2 at synth time: the synthesized manifest of `apiObject` against its vendored CRD
  * (strict schema, CEL rules, defaults applied as the API server does), plus the construct's own
- * rules (`own`, as `path: message` strings). A CRD issue on a path that an own rule already
- * explains (e.g. an empty list) is left out, so each problem is reported once.
+ * rules (`own`, as `path: message` strings; it gets the same synthesized manifest, rendered once).
+ * A CRD issue on a path that an own rule already explains (e.g. an empty list) is left out, so
+ * each problem is reported once.
  */
 export function addKargoValidation(
   scope: IConstruct,
   apiObject: ApiObject,
-  own: () => string[] = () => [],
+  own: (manifest: Record<string, any>) => string[] = () => [],
 ): void {
   addValidation(scope, () => {
-    const mine = own();
+    const manifest = apiObject.toJson();
+    const mine = own(manifest);
     const explained = new Set(mine.map(pathOf));
-    const crd = validateManifest(apiObject.toJson(), { deep: false })
+    const crd = validateManifest(manifest, { deep: false })
       .filter((issue) => !explained.has(issue.path))
       .map(formatIssue);
     return [...crd, ...mine];

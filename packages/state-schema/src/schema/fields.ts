@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_REGEX_SOURCE, parseDuration } from '../duration.js';
 import type { StateProblemCode } from '../model.js';
 import { tryParseImageReference } from '../reference.js';

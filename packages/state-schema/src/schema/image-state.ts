@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseImageName, digest, imageName, timestamp } from './fields.js';
 import { ManagedEntrySchema } from './images-file.js';
 

@@ -1,0 +1,342 @@
+#!/usr/bin/env node
+// Benchmark 2: discovery over a monorepo.
+//
+// One `image-factory base-images --json <2000 files>` call on a generated corpus of realistic
+// Dockerfiles. Reports files/s two ways: the whole process (node start, CLI load, reading,
+// analysing, printing JSON), and the analysis alone, which is the whole process minus the median
+// wall time of `image-factory --version` (node start + CLI load) measured in the same session.
+// Compares the time per file with the old Python tool's regex scan (bench/old-tool-scan.py) on the
+// same files, like for like: its in-process scan time against our analysis alone, and both whole
+// processes. Then checks answers: ours against the generator's expected answers, and the old scan's
+// against ours (bogus images it records, images it drops).
+//
+//   node bench/discovery.mjs [--runs 5] [--files 2000]
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { tryParseImageReference } from '@image-factory/state-schema';
+import { generateDockerfiles } from './gen/dockerfiles.mjs';
+import { CLI_BIN, cachedGenerate, ensureDir, OLD_SCAN, ROOT, requireBuilt, WORK } from './lib/context.mjs';
+import { assertExit, RSS_METHOD, runProcess } from './lib/measure.mjs';
+import { fmtInt, fmtMs, fmtRatio, median, table } from './lib/stats.mjs';
+
+export const TARGET_FILES_PER_SECOND = 5000;
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+/** The interpreter behind `python3` (pyenv and similar shims add their own start-up time). */
+function realPython() {
+  return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+}
+
+/** Generates (or reuses) the corpus; returns file paths relative to the repository root. */
+export function corpusFor(files) {
+  const dir = join(WORK, `dockerfiles-${files}`);
+  const params = { generator: 2, files, seed: 11 };
+  const { summary } = cachedGenerate(
+    ensureDir(dir),
+    params,
+    () => generateDockerfiles(dir, { files, seed: 11 }).summary,
+  );
+  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
+  const rels = Object.keys(expected);
+  return {
+    dir,
+    summary,
+    expected,
+    rels,
+    paths: rels.map((rel) => relative(ROOT, join(dir, rel))),
+  };
+}
+
+/** The answer of the old scan for one file, normalized like ours; `undefined` when it is not an image. */
+function oldToReference({ name, tag }) {
+  const parsed = tryParseImageReference(name);
+  if (!parsed.ok || parsed.reference.tag !== undefined || parsed.reference.digest !== undefined)
+    return undefined;
+  if (!TAG.test(tag)) return undefined;
+  return `${parsed.reference.name}:${tag}`;
+}
+
+function bogusKind({ name, tag }) {
+  if (name.startsWith('--')) return 'flag token (--platform=...)';
+  if (name.includes('$') || tag.includes('$')) return 'unexpanded ARG';
+  if (oldToReference({ name, tag }) === undefined) return 'mis-split (digest, port)';
+  return 'not an image (stage name, heredoc line)';
+}
+
+const setEq = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
+
+/** Compares our answers with the expected ones and the old scan's with ours. */
+function compare(corpus, ours, old) {
+  const result = {
+    files: corpus.rels.length,
+    oursWrong: [],
+    oldWrongFiles: 0,
+    oldEntries: 0,
+    oursEntries: 0,
+    bogus: {},
+    bogusTotal: 0,
+    dropped: { from: 0, copy: 0, mount: 0 },
+    droppedTotal: 0,
+    problems: {},
+  };
+  corpus.rels.forEach((rel, i) => {
+    const path = corpus.paths[i];
+    const mine = ours.get(path);
+    const expected = new Set(corpus.expected[rel].map((e) => e.reference));
+    if (!mine) {
+      result.oursWrong.push({ file: path, why: 'no answer in the JSON output' });
+      return;
+    }
+    const mineRefs = new Set(mine.images.map((img) => img.reference));
+    for (const p of mine.problems ?? []) {
+      const key = `${p.severity ?? '?'} ${p.code}`;
+      result.problems[key] = (result.problems[key] ?? 0) + 1;
+    }
+    result.oursEntries += mineRefs.size;
+    if (!setEq(mineRefs, expected)) {
+      result.oursWrong.push({
+        file: path,
+        missing: [...expected].filter((r) => !mineRefs.has(r)),
+        extra: [...mineRefs].filter((r) => !expected.has(r)),
+      });
+    }
+    const oldEntries = old.files[path] ?? [];
+    result.oldEntries += oldEntries.length;
+    const oldRefs = new Set();
+    let wrong = false;
+    for (const entry of oldEntries) {
+      const ref = oldToReference(entry);
+      if (ref !== undefined && mineRefs.has(ref)) {
+        oldRefs.add(ref);
+        continue;
+      }
+      wrong = true;
+      const kind = bogusKind(entry);
+      result.bogus[kind] = (result.bogus[kind] ?? 0) + 1;
+      result.bogusTotal++;
+    }
+    for (const img of mine.images) {
+      if (oldRefs.has(img.reference)) continue;
+      wrong = true;
+      result.dropped[img.source] = (result.dropped[img.source] ?? 0) + 1;
+      result.droppedTotal++;
+    }
+    if (wrong) result.oldWrongFiles++;
+  });
+  return result;
+}
+
+function parseOurJson(stdout, paths) {
+  const parsed = JSON.parse(stdout);
+  const list = Array.isArray(parsed) ? parsed : [{ file: paths[0], ...parsed }];
+  const byFile = new Map();
+  for (const entry of list) byFile.set(entry.file, entry);
+  return byFile;
+}
+
+/**
+ * Runs the benchmark, printing as it goes.
+ * @param {{ runs?: number, files?: number, log?: (line: string) => void }} [options]
+ */
+export async function benchDiscovery(options = {}) {
+  const { runs = 5, files = 2000, log = console.log } = options;
+  requireBuilt(CLI_BIN.replace(/bin[/\\]image-factory\.js$/, 'dist/bin.js'), 'the image-factory CLI');
+  const corpus = corpusFor(files);
+  const python = realPython();
+  const c = corpus.summary;
+  log('== Benchmark 2: discovery over a monorepo');
+  log(
+    `input:  ${relative(ROOT, corpus.dir)}: ${fmtInt(c.files)} Dockerfiles, ${fmtInt(c.lines)} lines, ` +
+      `${(c.bytes / 1024).toFixed(0)} KiB (${Object.entries(c.recipes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+  );
+  log(
+    `ours:   node apps/analyzer-cli/bin/image-factory.js base-images --json <${fmtInt(files)} files> (one process)`,
+  );
+  log(`start:  node apps/analyzer-cli/bin/image-factory.js --version (node start + CLI load, subtracted)`);
+  log(
+    `old:    ${python} bench/old-tool-scan.py <${fmtInt(files)} files> (one process; reports its own scan time)`,
+  );
+
+  const ourArgs = [CLI_BIN, 'base-images', '--json', ...corpus.paths];
+  // All three run through the same wrapper (GNU time when installed), which also reports CPU time.
+  const measured = { cwd: ROOT, rss: RSS_METHOD === 'gnu-time' };
+  const runOurs = async () =>
+    assertExit(await runProcess(process.execPath, ourArgs, measured), 'base-images', [0, 1]);
+  const runStart = async () =>
+    assertExit(
+      await runProcess(process.execPath, [CLI_BIN, '--version'], measured),
+      'image-factory --version',
+    );
+  const runOld = async () =>
+    assertExit(await runProcess(python, [OLD_SCAN, ...corpus.paths], measured), 'old-tool-scan.py');
+
+  // Warm-up (file cache), then interleaved runs.
+  const firstOurs = await runOurs();
+  await runStart();
+  const firstOld = await runOld();
+  const m = { ours: [], start: [], old: [], oldScan: [], oursCpu: [], startCpu: [], oldCpu: [] };
+  for (let i = 0; i < runs; i++) {
+    const o = await runOurs();
+    m.ours.push(o.ms);
+    m.oursCpu.push(o.cpuMs);
+    const s = await runStart();
+    m.start.push(s.ms);
+    m.startCpu.push(s.cpuMs);
+    const p = await runOld();
+    m.old.push(p.ms);
+    m.oldCpu.push(p.cpuMs);
+    m.oldScan.push(JSON.parse(p.stdout).scanSeconds * 1000);
+  }
+  const ours = median(m.ours);
+  const start = median(m.start);
+  const analysis = ours - start;
+  const oldWhole = median(m.old);
+  const oldScan = median(m.oldScan);
+  const perFileUs = (ms) => `${((ms * 1000) / files).toFixed(1)} µs`;
+  const fps = (ms) => (files * 1000) / ms;
+  const cpu = (list) => (list.every(Number.isFinite) ? fmtMs(median(list)) : 'n/a');
+  const runList = (list) => list.map(fmtMs).join(' ');
+
+  log(
+    table(
+      ['', `wall, median of ${runs}`, 'per file', 'files/s', 'CPU', 'wall, runs'],
+      [
+        [
+          'ours, whole process',
+          fmtMs(ours),
+          perFileUs(ours),
+          fmtInt(fps(ours)),
+          cpu(m.oursCpu),
+          runList(m.ours),
+        ],
+        ['ours, --version (start)', fmtMs(start), '', '', cpu(m.startCpu), runList(m.start)],
+        [
+          'ours, analysis (whole - start)',
+          fmtMs(analysis),
+          perFileUs(analysis),
+          fmtInt(fps(analysis)),
+          '',
+          '',
+        ],
+        [
+          'old, whole process',
+          fmtMs(oldWhole),
+          perFileUs(oldWhole),
+          fmtInt(fps(oldWhole)),
+          cpu(m.oldCpu),
+          runList(m.old),
+        ],
+        [
+          'old, scan in-process',
+          fmtMs(oldScan),
+          perFileUs(oldScan),
+          fmtInt(fps(oldScan)),
+          '',
+          runList(m.oldScan),
+        ],
+      ],
+      ['l', 'r', 'r', 'r', 'r', 'l'],
+    ),
+  );
+  log(
+    `per file, ours vs old: analysis ${fmtRatio(analysis / oldScan)} of the old scan; whole process ${fmtRatio(ours / oldWhole)}` +
+      ' (below 1x = we are faster)',
+  );
+
+  // Answers.
+  const ourAnswers = parseOurJson(firstOurs.stdout, corpus.paths);
+  const oldAnswers = JSON.parse(firstOld.stdout);
+  const cmp = compare(corpus, ourAnswers, oldAnswers);
+  log(`exit code of base-images: ${firstOurs.code}`);
+  log(
+    `ours vs expected: ${fmtInt(cmp.files - cmp.oursWrong.length)}/${fmtInt(cmp.files)} files exactly right ` +
+      `(${fmtInt(cmp.oursEntries)} images); problems reported: ${
+        Object.entries(cmp.problems)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} x${v}`)
+          .join(', ') || 'none'
+      }`,
+  );
+  for (const wrong of cmp.oursWrong.slice(0, 5)) log(`  differs: ${JSON.stringify(wrong)}`);
+  log(
+    `old scan vs ours: ${fmtInt(cmp.oldWrongFiles)}/${fmtInt(cmp.files)} files answered wrongly ` +
+      `(${fmtInt(cmp.oldEntries)} entries recorded; ${fmtInt(cmp.bogusTotal)} bogus: ${Object.entries(
+        cmp.bogus,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(
+          ', ',
+        )}; ${fmtInt(cmp.droppedTotal)} real images dropped: FROM ${cmp.dropped.from}, COPY --from ${cmp.dropped.copy}, RUN --mount ${cmp.dropped.mount})`,
+  );
+  log('');
+
+  return {
+    checks: [
+      {
+        benchmark: 'discovery',
+        metric: `files/s, analysis without node start/CLI load (${fmtInt(files)} files)`,
+        value: fmtInt(fps(analysis)),
+        target: `>= ${fmtInt(TARGET_FILES_PER_SECOND)}`,
+        pass: fps(analysis) >= TARGET_FILES_PER_SECOND,
+      },
+      {
+        benchmark: 'discovery',
+        metric: 'files/s, whole process',
+        value: fmtInt(fps(ours)),
+        target: `>= ${fmtInt(TARGET_FILES_PER_SECOND)}`,
+        pass: fps(ours) >= TARGET_FILES_PER_SECOND,
+      },
+      {
+        benchmark: 'discovery',
+        metric: 'time per file vs old regex scan, in-process',
+        value: `${perFileUs(analysis)} vs ${perFileUs(oldScan)} = ${fmtRatio(analysis / oldScan)}`,
+        target: '< 1x',
+        pass: analysis < oldScan,
+      },
+      {
+        benchmark: 'discovery',
+        metric: 'time per file vs old regex scan, whole process',
+        value: `${perFileUs(ours)} vs ${perFileUs(oldWhole)} = ${fmtRatio(ours / oldWhole)}`,
+        target: '< 1x',
+        pass: ours < oldWhole,
+      },
+      {
+        benchmark: 'discovery',
+        metric: 'answers right (ours vs expected)',
+        value: `${cmp.files - cmp.oursWrong.length}/${cmp.files} (old scan: ${cmp.files - cmp.oldWrongFiles}/${cmp.files})`,
+        target: 'all',
+        pass: cmp.oursWrong.length === 0,
+      },
+    ],
+    data: {
+      ours,
+      start,
+      analysis,
+      oldWhole,
+      oldScan,
+      runs: m,
+      comparison: { ...cmp, oursWrong: cmp.oursWrong.length },
+    },
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '5' }, files: { type: 'string', default: '2000' } },
+  });
+  const result = await benchDiscovery({ runs: Number(values.runs), files: Number(values.files) });
+  for (const check of result.checks)
+    console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.metric}: ${check.value} (${check.target})`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    console.error(`discovery benchmark crashed: ${error.message}`);
+    process.exit(1);
+  });
+}
