@@ -17,7 +17,7 @@ import {
 } from './finding.js';
 import { detectDirective } from './parser/directives.js';
 import { canonicalPlatform, LINUX_AMD64 } from './platform.js';
-import { type ImageOccurrence, RULES, type RuleContext } from './rules/index.js';
+import { type ImageOccurrence, RULES, type RuleContext, type RuleFinding } from './rules/index.js';
 
 /** At most this many problems are reported per file; the rest are summarized in one problem. */
 export const MAX_PROBLEMS = 200;
@@ -73,6 +73,7 @@ function analyze(text: string, options: AnalyzeOptions): DockerfileAnalysis {
     automaticArgs: evaluation.automaticArgs,
     globalArgs: evaluation.globalArgs,
     knownArgNames: evaluation.knownArgNames,
+    metaArgsFailed: evaluation.metaArgsFailed,
     buildArgs: evaluation.buildArgs,
     targetPlatform: evaluation.targetPlatform,
     targetIndex: evaluation.targetIndex,
@@ -80,12 +81,15 @@ function analyze(text: string, options: AnalyzeOptions): DockerfileAnalysis {
     images: ruleImages,
   };
   const config = checkConfig(text, evaluation.buildArgs, sink);
+  const findings: RuleFinding[] = [];
   for (const rule of RULES) {
     if (config.skipAll ? BUILDKIT_CHECKS.has(rule.code) : config.skip.has(rule.code)) continue;
+    rule.check(context, findings);
+    if (findings.length === 0) continue;
     const severity = config.error && BUILDKIT_CHECKS.has(rule.code) ? 'error' : 'warning';
-    for (const finding of rule.check(context)) {
+    for (const finding of findings)
       sink.add(rule.code, finding.line, finding.message, finding.hint, severity);
-    }
+    findings.length = 0;
   }
 
   const syntax = syntaxDirective(text, sink);
@@ -185,14 +189,16 @@ function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
   const images: DockerfileImage[] = [];
   for (const { first, reachable, lines } of byKey.values()) {
     const pulled = withDefaultTag(first.written);
-    const image: {
-      -readonly [K in keyof DockerfileImage]: DockerfileImage[K];
-    } = {
+    // Written out in documentation order with tag and digest always present (JSON leaves out the
+    // undefined ones): one object shape, no spreads, for a loop that runs for every image.
+    images.push({
       reference: pulled.normalized,
       familiar: pulled.familiar,
       name: pulled.name,
       registry: pulled.registry,
       repository: pulled.repository,
+      tag: pulled.tag,
+      digest: pulled.digest,
       raw: first.raw,
       source: first.source,
       stage: first.stage,
@@ -201,35 +207,10 @@ function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
       onbuild: first.onbuild,
       reachable,
       line: first.line,
-      lines: [...lines].sort((a, b) => a - b),
-    };
-    if (pulled.tag !== undefined) image.tag = pulled.tag;
-    if (pulled.digest !== undefined) image.digest = pulled.digest;
-    images.push(orderKeys(image));
+      lines: lines.size === 1 ? [first.line] : [...lines].sort((a, b) => a - b),
+    });
   }
   return images;
-}
-
-/** The image with its keys in documentation order (tag and digest after repository). */
-function orderKeys(image: DockerfileImage): DockerfileImage {
-  return {
-    reference: image.reference,
-    familiar: image.familiar,
-    name: image.name,
-    registry: image.registry,
-    repository: image.repository,
-    ...(image.tag === undefined ? {} : { tag: image.tag }),
-    ...(image.digest === undefined ? {} : { digest: image.digest }),
-    raw: image.raw,
-    source: image.source,
-    stage: image.stage,
-    stageIndex: image.stageIndex,
-    platform: image.platform,
-    onbuild: image.onbuild,
-    reachable: image.reachable,
-    line: image.line,
-    lines: image.lines,
-  };
 }
 
 function toStage(stage: Evaluation['stages'][number], evaluation: Evaluation): DockerfileStage {

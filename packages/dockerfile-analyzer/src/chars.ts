@@ -34,6 +34,9 @@ export function isDigit(cp: number): boolean {
 
 /** `strings.TrimLeftFunc(s, unicode.IsSpace)`. */
 export function trimLeftSpace(s: string): string {
+  // Fast path: most lines start with a printable ASCII character (NaN for '' fails both tests).
+  const first = s.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return s;
   let i = 0;
   while (i < s.length) {
     const cp = s.codePointAt(i) ?? 0;
@@ -45,6 +48,10 @@ export function trimLeftSpace(s: string): string {
 
 /** `strings.TrimSpace(s)`. */
 export function trimSpace(s: string): string {
+  // Fast path: printable ASCII at both ends.
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return s;
   const left = trimLeftSpace(s);
   let end = left.length;
   while (end > 0) {

@@ -212,11 +212,13 @@ function makeReference(
 ): ImageReference {
   const name = `${registry}/${repository}`;
   const suffix = `${tag === undefined ? '' : `:${tag}`}${digest === undefined ? '' : `@${digest}`}`;
+  // One object shape for every reference (tag and digest present, possibly undefined): callers
+  // read these objects in hot loops, where mixed shapes make every property access slow.
   return {
     registry,
     repository,
-    ...(tag === undefined ? {} : { tag }),
-    ...(digest === undefined ? {} : { digest }),
+    tag,
+    digest,
     name,
     normalized: name + suffix,
     familiar: familiarName(registry, repository) + suffix,

@@ -101,9 +101,17 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
   }
   const targetStageName = options.target || (shapes[shapes.length - 1]?.name ?? '');
   const automatic = automaticArgs(buildPlatform, targetPlatform, targetStageName, buildArgs);
-  const { env } = evaluateMetaArgs(automatic, metaArgs, buildArgs, parsed.escape, sink);
+  const { env, failed: metaArgsFailed } = evaluateMetaArgs(
+    automatic,
+    metaArgs,
+    buildArgs,
+    parsed.escape,
+    sink,
+  );
   const globalArgs = mapEnv(env);
-  const knownArgNames = new Set([...metaArgs.map((arg) => arg.key), ...env.keys()]);
+  // Declared meta ARGs and every name in env (automatic args + meta ARGs that got a value).
+  const knownArgNames = new Set(env.keys());
+  for (const arg of metaArgs) knownArgNames.add(arg.key);
 
   // Resolve every FROM, then the references inside the stages.
   const earlier = new Map<string, number>();
@@ -163,6 +171,7 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
     automaticArgs: automatic,
     globalArgs,
     knownArgNames,
+    metaArgsFailed,
     buildArgs,
     targetPlatform,
     targetIndex,

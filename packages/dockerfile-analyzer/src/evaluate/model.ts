@@ -70,6 +70,8 @@ export interface Evaluation {
   readonly globalArgs: Env & { readonly keys: () => Iterable<string> };
   /** Every name a FROM may use without UndefinedArgInFrom: declared meta ARGs and {@link globalArgs}. */
   readonly knownArgNames: ReadonlySet<string>;
+  /** True when a meta ARG's default failed to expand (reported as ExpansionError). */
+  readonly metaArgsFailed: boolean;
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly targetPlatform: Platform;
   /** Index of the target stage; -1 without stages. */
@@ -95,13 +97,8 @@ export class ProblemSink {
     hint?: string,
     severity?: DockerfileProblem['severity'],
   ): void {
-    this.problems.push({
-      line,
-      code,
-      severity: severity ?? severityOf(code),
-      message,
-      ...(hint === undefined ? {} : { hint }),
-    });
+    // `hint` is always present (JSON leaves it out when undefined): one object shape, no spread.
+    this.problems.push({ line, code, severity: severity ?? severityOf(code), message, hint });
   }
 }
 

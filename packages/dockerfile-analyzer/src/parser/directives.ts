@@ -27,6 +27,11 @@ export class DirectiveParser {
 
   constructor(private readonly comment = '#') {}
 
+  /** True once the directive block has ended: later lines are never directives. */
+  get finished(): boolean {
+    return this.done;
+  }
+
   /** Looks at one line (1-based `line`); returns the directive it holds, if any. */
   parseLine(text: string, line: number): Directive | undefined {
     if (this.done) return undefined;
@@ -60,6 +65,10 @@ export interface DetectedDirective {
  * and a JSON document with a string `syntax` key. Never throws.
  */
 export function detectDirective(text: string, key: 'syntax' | 'check'): DetectedDirective | undefined {
+  // Fast path: a file that starts with a letter (FROM, ARG, ...) has neither a comment block nor a
+  // JSON document, so no directive.
+  const first = text.charCodeAt(text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  if ((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a)) return undefined;
   let body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let offset = 0;
   const firstBreak = body.indexOf('\n');

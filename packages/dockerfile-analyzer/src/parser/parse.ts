@@ -54,6 +54,9 @@ export interface ParsedDockerfile {
 export const MAX_LINE_BYTES = 65535;
 
 const HEREDOC = /^([0-9]*)<<(-?)([^<]*)$/;
+const HASH = 0x23;
+const SPACE = 0x20;
+const TAB = 0x09;
 const HEREDOC_INSTRUCTIONS = new Set(['add', 'copy', 'run']);
 
 interface Heredoc {
@@ -73,7 +76,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
 
   const tooLong = (index: number): boolean => {
     const line = lines[index] ?? '';
-    if (line.length * 3 <= MAX_LINE_BYTES || utf8Length(line) <= MAX_LINE_BYTES) return false;
+    if (utf8Length(line) <= MAX_LINE_BYTES) return false;
     problems.push({
       line: index + 1,
       code: 'LineTooLong',
@@ -83,6 +86,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   };
 
   const directive = (line: string, number: number): void => {
+    if (directives.finished) return;
     try {
       const found = directives.parseLine(line, number);
       if (found?.name === 'escape') {
@@ -96,31 +100,38 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     }
   };
 
+  // Hot loop (it runs for every line of every file): lengths are checked in UTF-16 units first
+  // (3 bytes per unit at most), and continuations are found without allocating.
+  const mayBeTooLong = (index: number): boolean =>
+    (lines[index]?.length ?? 0) * 3 > MAX_LINE_BYTES && tooLong(index);
+
   scan: while (next < lines.length) {
-    if (tooLong(next)) break;
+    if (mayBeTooLong(next)) break;
     const startLine = next + 1;
     let first = trimLeftSpace(trimNewline(lines[next] ?? ''));
     next++;
     directive(first, startLine);
-    if (first.startsWith('#')) first = '';
-    let { text: line, continues } = trimContinuation(first, escapeToken);
+    if (first.charCodeAt(0) === HASH) first = '';
+    let cut = continuationAt(first, escapeToken);
+    let continues = cut !== -1;
+    let line = continues ? first.slice(0, cut) : first;
     if (!continues && line === '') continue;
 
     let emptyContinuation = false;
     while (continues && next < lines.length) {
-      if (tooLong(next)) break scan;
-      const raw = lines[next] ?? '';
-      const current = trimNewline(raw);
+      if (mayBeTooLong(next)) break scan;
+      const current = trimNewline(lines[next] ?? '');
       next++;
       directive(current, next);
-      if (trimLeftSpace(current).startsWith('#')) continue;
-      if (trimLeftSpace(current) === '') {
+      const content = trimLeftSpace(current);
+      if (content.charCodeAt(0) === HASH) continue;
+      if (content === '') {
         emptyContinuation = true;
         continue;
       }
-      const trimmed = trimContinuation(current, escapeToken);
-      line += trimmed.text;
-      continues = trimmed.continues;
+      cut = continuationAt(current, escapeToken);
+      continues = cut !== -1;
+      line += continues ? current.slice(0, cut) : current;
     }
     if (emptyContinuation) {
       problems.push({ line: next, code: 'NoEmptyContinuation', message: 'Empty continuation line' });
@@ -246,12 +257,14 @@ function trimNewline(line: string): string {
 /**
  * BuildKit's continuation rule `([^E])E[ \t]*$|^E[ \t]*$` for escape character E: the escape
  * character as the last non-blank character continues the line unless it is itself escaped.
+ * Returns where the continued text ends (the escape character's index), or -1.
  */
-function trimContinuation(line: string, escapeToken: string): { text: string; continues: boolean } {
+function continuationAt(line: string, escapeToken: string): number {
   let end = line.length;
-  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
-  if (end === 0 || line[end - 1] !== escapeToken) return { text: line, continues: false };
-  if (end === 1) return { text: '', continues: true };
-  if (line[end - 2] === escapeToken) return { text: line, continues: false };
-  return { text: line.slice(0, end - 1), continues: true };
+  const escapeCode = escapeToken.charCodeAt(0);
+  let last = line.charCodeAt(end - 1);
+  while (last === SPACE || last === TAB) last = line.charCodeAt(--end - 1);
+  if (last !== escapeCode) return -1;
+  if (end >= 2 && line.charCodeAt(end - 2) === escapeCode) return -1;
+  return end - 1;
 }

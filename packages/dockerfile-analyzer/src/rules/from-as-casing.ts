@@ -1,9 +1,9 @@
-import type { Rule, RuleFinding } from './rule.js';
+import type { Rule } from './rule.js';
 
 /** BuildKit's FromAsCasing: `AS` must match the casing of `FROM` when FROM is all upper or all lower. */
 export const fromAsCasing: Rule = {
   code: 'FromAsCasing',
-  *check(context): Iterable<RuleFinding> {
+  check(context, findings): void {
     for (const stage of context.stages) {
       const from = stage.node.keyword;
       const as = stage.asKeyword;
@@ -12,11 +12,11 @@ export const fromAsCasing: Rule = {
       const upper = from === from.toUpperCase();
       if (!lower && !upper) continue;
       if (lower ? as === as.toLowerCase() : as === as.toUpperCase()) continue;
-      yield {
+      findings.push({
         line: stage.node.startLine,
         message: `'${as}' and '${from}' keywords' casing do not match`,
         hint: `write ${lower ? 'as' : 'AS'}`,
-      };
+      });
     }
   },
 };

@@ -1,8 +1,8 @@
 import { tryParseImageReference } from '@image-factory/state-schema/reference';
 import { evaluateMetaArgs } from '../evaluate/args.js';
 import { mapEnv } from '../evaluate/model.js';
-import { lexWord } from '../shell/lex.js';
-import type { Rule, RuleFinding } from './rule.js';
+import { type Env, lexWord } from '../shell/lex.js';
+import type { Rule } from './rule.js';
 
 const NO_BUILD_ARGS: ReadonlyMap<string, string> = new Map();
 
@@ -13,31 +13,47 @@ const NO_BUILD_ARGS: ReadonlyMap<string, string> = new Map();
  */
 export const invalidDefaultArgInFrom: Rule = {
   code: 'InvalidDefaultArgInFrom',
-  *check(context): Iterable<RuleFinding> {
+  check(context, findings): void {
+    if (!context.stages.some((stage) => stage.baseWord?.includes('$'))) return;
     const escapeToken = context.parsed.escape;
-    const { env, failed } = evaluateMetaArgs(
-      context.automaticArgs,
-      context.metaArgs,
-      NO_BUILD_ARGS,
-      escapeToken,
-      undefined,
-    );
-    if (failed) return;
-    const view = mapEnv(env);
+    // Without a --build-arg for a meta ARG, the defaults are what the evaluation already expanded
+    // against: reuse its expansions instead of evaluating every ARG again.
+    const reuse = !context.metaArgs.some((arg) => context.buildArgs.has(arg.key));
+    let view: Env | undefined;
+    if (reuse) {
+      if (context.metaArgsFailed) return;
+    } else {
+      const { env, failed } = evaluateMetaArgs(
+        context.automaticArgs,
+        context.metaArgs,
+        NO_BUILD_ARGS,
+        escapeToken,
+        undefined,
+      );
+      if (failed) return;
+      view = mapEnv(env);
+    }
     for (const stage of context.stages) {
       if (stage.baseWord === undefined || !stage.baseWord.includes('$')) continue;
       let value: string;
-      try {
-        value = lexWord(stage.baseWord, view, { escape: escapeToken }).value;
-      } catch {
-        return; // BuildKit abandons the check; the expansion error is reported elsewhere.
+      if (view === undefined) {
+        // The evaluation's expansion failed: BuildKit abandons the check (the error is reported).
+        if (stage.baseLex === undefined) return;
+        value = stage.baseLex.value;
+        if (stage.base.kind === 'image') continue;
+      } else {
+        try {
+          value = lexWord(stage.baseWord, view, { escape: escapeToken }).value;
+        } catch {
+          return; // BuildKit abandons the check; the expansion error is reported elsewhere.
+        }
       }
       if (value !== '' && tryParseImageReference(value).ok) continue;
-      yield {
+      findings.push({
         line: stage.node.startLine,
         message: `Default value for ARG ${stage.baseWord} results in empty or invalid base image name${value === '' ? '' : ` "${value}"`}`,
         hint: 'give the ARGs used in FROM defaults that form a valid image, so the build works without --build-arg',
-      };
+      });
     }
   },
 };

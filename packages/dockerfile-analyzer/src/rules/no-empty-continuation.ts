@@ -1,16 +1,16 @@
-import type { Rule, RuleFinding } from './rule.js';
+import type { Rule } from './rule.js';
 
 /** BuildKit's NoEmptyContinuation: blank lines inside a continued instruction (future error). */
 export const noEmptyContinuation: Rule = {
   code: 'NoEmptyContinuation',
-  *check(context): Iterable<RuleFinding> {
+  check(context, findings): void {
     for (const problem of context.parsed.problems) {
       if (problem.code !== 'NoEmptyContinuation') continue;
-      yield {
+      findings.push({
         line: problem.line,
         message: 'Empty continuation line',
         hint: 'remove the blank line or end the instruction before it; empty continuation lines will become errors',
-      };
+      });
     }
   },
 };

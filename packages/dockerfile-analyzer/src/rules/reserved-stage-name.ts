@@ -1,17 +1,17 @@
-import type { Rule, RuleFinding } from './rule.js';
+import type { Rule } from './rule.js';
 
 const RESERVED = new Set(['scratch', 'context']);
 
 /** BuildKit's ReservedStageName: `scratch` and `context` are not stage names. */
 export const reservedStageName: Rule = {
   code: 'ReservedStageName',
-  *check(context): Iterable<RuleFinding> {
+  check(context, findings): void {
     for (const stage of context.stages) {
       if (stage.name === undefined || !RESERVED.has(stage.name)) continue;
-      yield {
+      findings.push({
         line: stage.node.startLine,
         message: `Stage name should not use the same name as reserved stage '${stage.name}'`,
-      };
+      });
     }
   },
 };

@@ -1,13 +1,13 @@
-import type { Rule, RuleFinding } from './rule.js';
+import type { Rule } from './rule.js';
 
 /** BuildKit's StageNameCasing: stage names should be lowercase (BuildKit lowercases them). */
 export const stageNameCasing: Rule = {
   code: 'StageNameCasing',
-  *check(context): Iterable<RuleFinding> {
+  check(context, findings): void {
     for (const stage of context.stages) {
       const written = stage.writtenName;
       if (written === undefined || written === written.toLowerCase()) continue;
-      yield { line: stage.node.startLine, message: `Stage name '${written}' should be lowercase` };
+      findings.push({ line: stage.node.startLine, message: `Stage name '${written}' should be lowercase` });
     }
   },
 };

@@ -34,4 +34,28 @@ describe('InvalidDefaultArgInFrom', () => {
   ])('is silent for %s', (_name, text) => {
     expect(lines(text)).toEqual([]);
   });
+
+  // Without build args for meta ARGs the rule reuses the evaluation's expansions; with them it
+  // expands the defaults again. Both paths must answer alike.
+  it.each([
+    ['no build args', undefined],
+    ['a build arg for another name', { OTHER: 'x' }],
+    ['a build arg for a meta ARG', { VERSION: '1.36' }],
+  ])('answers the same with %s', (_name, buildArgs) => {
+    const text = 'ARG VERSION\nARG GOOD=alpine:3\nFROM busybox:$VERSION AS a\nFROM $GOOD AS b\nFROM a\n';
+    expect(lines(text, buildArgs)).toEqual([3]);
+  });
+
+  it('gives up, like BuildKit, when a meta ARG default does not expand', () => {
+    const text = 'ARG BAD=${X:?unset}\nARG IMAGE\nFROM $IMAGE\n';
+    expect(lines(text)).toEqual([]);
+    expect(lines(text, { BAD: 'ok' })).toEqual([]);
+    expect(analyze(text).problems.map((p) => p.code)).toContain('ExpansionError');
+  });
+
+  it('gives up when a FROM does not expand (the ExpansionError is reported instead)', () => {
+    const text = 'ARG IMAGE\nFROM ${IMAGE:?needed}\nFROM $IMAGE\n';
+    expect(lines(text)).toEqual([]);
+    expect(analyze(text).problems.map((p) => p.code)).toContain('ExpansionError');
+  });
 });
