@@ -34,12 +34,14 @@ export function analysisReport(file: string, analysis: DockerfileAnalysis): File
   return { file, images: analysis.images, problems: analysis.problems };
 }
 
-/** `{"images":[...],"problems":[...]}` (one file) or the element of the array (several files). */
-export function jsonReport(report: FileReport, withFile: boolean): string {
-  const body = withFile
-    ? { file: report.file, images: report.images, problems: report.problems }
-    : { images: report.images, problems: report.problems };
-  return JSON.stringify(body, null, 2);
+/** The JSON element of one file when several are printed: `{"file","images","problems"}`. */
+export function fileEntry(report: FileReport): object {
+  return { file: report.file, images: report.images, problems: report.problems };
+}
+
+/** The JSON printed for a single file: `{"images":[...],"problems":[...]}`. */
+export function jsonReport(report: FileReport): string {
+  return JSON.stringify({ images: report.images, problems: report.problems }, null, 2);
 }
 
 /** One diagnostic line per problem: `file:line: severity: message [Code]` (+ hint). */
