@@ -10,26 +10,73 @@ export interface OutputStream {
   /** Returns false (like a Node stream) when the caller should wait for `drain` before writing more. */
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
-  /** Node streams: lets long-running output wait for `drain` instead of queueing everything in memory. */
-  once?(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
+  /** Node streams: long outputs wait for `drain` and stop when the reader goes away (`close`/`error`). */
+  on?(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
   removeListener?(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
 }
 
 /**
- * Resolves when `stream` can take more output: on `drain`, or on `close`/`error` (a reader that went
- * away must not leave the command waiting forever). Immediately for streams without events.
+ * Writes long output to a stream in large chunks, honouring backpressure: when the stream reports a
+ * full buffer (a pipe whose reader is behind), the next flush first waits for `drain`. Without that,
+ * every later write would queue in memory until the run ends (Node writes pipes asynchronously).
+ * When the stream closes or fails (EPIPE: the reader went away), nothing more is written or awaited
+ * and {@link gone} turns true. Call {@link dispose} at the end: it removes the listeners.
  */
-export function whenWritable(stream: OutputStream): Promise<void> {
-  const { once, removeListener } = stream;
-  if (!once || !removeListener) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const events = ['drain', 'close', 'error'] as const;
-    const done = (): void => {
-      for (const event of events) removeListener.call(stream, event, done);
-      resolve();
-    };
-    for (const event of events) once.call(stream, event, done);
-  });
+export class ChunkedWriter {
+  private pending = '';
+  private full = false;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private readonly onGone = (): void => {
+    this.closed = true;
+    this.wake?.();
+  };
+
+  constructor(
+    private readonly stream: OutputStream,
+    private readonly chunkSize = 64 * 1024,
+  ) {
+    stream.on?.('close', this.onGone);
+    stream.on?.('error', this.onGone);
+  }
+
+  /** True once the stream closed or failed: output is dropped from then on. */
+  get gone(): boolean {
+    return this.closed;
+  }
+
+  /** Adds text; returns a promise only when a chunk was flushed and the caller should await it. */
+  write(text: string): Promise<void> | undefined {
+    this.pending += text;
+    return this.pending.length >= this.chunkSize ? this.flush() : undefined;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending === '') return;
+    if (this.full && !this.closed) await this.drained();
+    const chunk = this.pending;
+    this.pending = '';
+    if (!this.closed) this.full = this.stream.write(chunk) === false;
+  }
+
+  dispose(): void {
+    this.stream.removeListener?.('close', this.onGone);
+    this.stream.removeListener?.('error', this.onGone);
+  }
+
+  private drained(): Promise<void> {
+    const { stream } = this;
+    if (!stream.on || !stream.removeListener) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        stream.removeListener?.('drain', done);
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = done;
+      stream.on?.('drain', done);
+    });
+  }
 }
 
 /** Collects output in memory (tests, and commands that render before printing). */

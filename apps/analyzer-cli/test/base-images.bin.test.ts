@@ -1,7 +1,8 @@
 // `image-factory base-images` through the real built binary (node bin/image-factory.js).
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runBin } from './helpers/cli.js';
+import { BIN, ensureBuilt, runBin } from './helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'dockerfiles');
 
@@ -69,5 +70,27 @@ describe('image-factory base-images (built binary)', () => {
     expect(result.stdout).toContain(
       'Exit codes: 0 analysed (warnings do not fail), 1 a file cannot be read or has errors, 2 usage error.',
     );
+  });
+
+  it('stops quietly with exit code 1 when the reader of its output goes away (| head)', async () => {
+    // 3,000 files' worth of JSON is far more than a pipe holds; the reader closes after 100 bytes.
+    const files = Array.from({ length: 3000 }, () => 'multi-stage.Dockerfile');
+    const child = spawn(process.execPath, [BIN, 'base-images', '--json', ...files], {
+      cwd: FIXTURES,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    let received = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received >= 100) child.stdout.destroy();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(received).toBeGreaterThanOrEqual(100);
+    expect(code).toBe(1);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 });

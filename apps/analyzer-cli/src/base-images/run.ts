@@ -1,7 +1,7 @@
 // `image-factory base-images`: analyse Dockerfiles and print the images they depend on.
 
-import { analyzeDockerfile } from '@image-factory/dockerfile-analyzer';
-import { type CliIO, whenWritable } from '../io.js';
+import { type AnalyzeOptions, analyzeDockerfile } from '@image-factory/dockerfile-analyzer';
+import { ChunkedWriter, type CliIO } from '../io.js';
 import {
   analysisReport,
   diagnosticLines,
@@ -16,34 +16,8 @@ import { readFiles } from './read-files.js';
 
 const ERRORS = new Set(['error']);
 const ALL = new Set(['error', 'warning']);
-/** Output is written in chunks of about this size: thousands of tiny writes are slow. */
-const FLUSH_AT = 64 * 1024;
 /** Files per JSON.stringify call when printing several files as JSON. */
 const JSON_BATCH = 50;
-
-/**
- * Collects output for a stream and writes it in large chunks, honouring backpressure: when the
- * stream reports a full buffer (a pipe whose reader is behind), the next flush first waits for
- * `drain`. Without that, every later write would queue in memory until the whole run ends (Node
- * writes pipes asynchronously), the output would be held twice and the garbage collector would
- * copy it again and again.
- */
-class Batched {
-  private pending = '';
-  private full = false;
-  constructor(private readonly stream: CliIO['stdout']) {}
-  /** Adds text; resolves at once unless a chunk was flushed into a full stream. */
-  write(text: string): Promise<void> | undefined {
-    this.pending += text;
-    return this.pending.length >= FLUSH_AT ? this.flush() : undefined;
-  }
-  async flush(): Promise<void> {
-    if (this.pending === '') return;
-    if (this.full) await whenWritable(this.stream);
-    this.full = this.stream.write(this.pending) === false;
-    this.pending = '';
-  }
-}
 
 /**
  * Analyses `files` and writes the report: exit code 0 when every file was read and has no error
@@ -57,8 +31,25 @@ export async function runBaseImages(
   const options = analyzeOptions(flags, io.env);
   const json = flags.json === true;
   const several = files.length > 1;
-  const stdout = new Batched(io.stdout);
-  const stderr = new Batched(io.stderr);
+  const stdout = new ChunkedWriter(io.stdout);
+  const stderr = new ChunkedWriter(io.stderr);
+  try {
+    return await analyseAll(files, json, several, options, io, stdout, stderr);
+  } finally {
+    stdout.dispose();
+    stderr.dispose();
+  }
+}
+
+async function analyseAll(
+  files: readonly string[],
+  json: boolean,
+  several: boolean,
+  options: AnalyzeOptions,
+  io: CliIO,
+  stdout: ChunkedWriter,
+  stderr: ChunkedWriter,
+): Promise<number> {
   // Several files as JSON: the array's elements are rendered a batch at a time by one
   // JSON.stringify of the batch (its elements come out indented as array elements), instead of a
   // stringify and a re-indent per file.
@@ -76,6 +67,8 @@ export async function runBaseImages(
   let index = 0;
   if (json && several) stdout.write('[\n');
   for (const content of readFiles(files, io.cwd)) {
+    // The reader of the report went away (e.g. `| head`): stop, like a command killed by SIGPIPE.
+    if (stdout.gone) return 1;
     const report: FileReport = content.ok
       ? analysisReport(content.file, analyzeDockerfile(content.text, options))
       : unreadableReport(content.file, content.error);
@@ -97,5 +90,5 @@ export async function runBaseImages(
   if (json && several) await stdout.write(`${renderBatch()}\n]\n`);
   await stdout.flush();
   await stderr.flush();
-  return failed ? 1 : 0;
+  return failed || stdout.gone ? 1 : 0;
 }
