@@ -73,6 +73,21 @@ const DIGEST_ALGORITHMS: Readonly<Record<string, number>> = { sha256: 64, sha384
  * The tag is never defaulted. Never throws.
  */
 export function tryParseImageReference(text: string): ReferenceParseResult {
+  // The same few references recur across a fleet's Dockerfiles and state files: answers (immutable)
+  // are remembered, in a map that is emptied whenever it grows past PARSED_MAX entries.
+  let result = parsed.get(text);
+  if (result === undefined) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    result = parseUncached(text);
+    parsed.set(text, result);
+  }
+  return result;
+}
+
+const PARSED_MAX = 1024;
+const parsed = new Map<string, ReferenceParseResult>();
+
+function parseUncached(text: string): ReferenceParseResult {
   if (text === '') return fail('repository name must have at least one component');
   if (IDENTIFIER.test(text)) {
     return fail(`invalid repository name (${text}), cannot specify 64-byte hexadecimal strings`);
