@@ -61,7 +61,8 @@ function analyze(text: string, options: AnalyzeOptions): DockerfileAnalysis {
 
   const seen = new Set<string>();
   const ruleImages: ImageOccurrence[] = [];
-  for (const occurrence of occurrences) {
+  for (let i = 0; i < occurrences.length; i++) {
+    const occurrence = occurrences[i]!;
     if (seen.has(occurrence.written.normalized)) continue;
     seen.add(occurrence.written.normalized);
     ruleImages.push(occurrence);
@@ -116,11 +117,16 @@ function collectImages(evaluation: Evaluation): Occurrence[] {
   const targetPlatform = canonicalPlatform(evaluation.targetPlatform);
   // Stages whose ONBUILD triggers run in this build: the bases of reachable stages.
   const triggered = new Set<number>();
-  for (const stage of evaluation.stages) {
+  // Index loops in this per-file code: `for...of` allocates an iterator result per element until
+  // the function is optimised, which most of a run's files never see.
+  const stages = evaluation.stages;
+  for (let i = 0; i < stages.length; i++) {
+    const stage = stages[i]!;
     if (stage.base.kind === 'stage' && evaluation.reachable.has(stage.index)) triggered.add(stage.base.index);
   }
   // Object literals are written out in full: `{ ...common, more }` is very slow in V8.
-  for (const stage of evaluation.stages) {
+  for (let i = 0; i < stages.length; i++) {
+    const stage = stages[i]!;
     const reachable = evaluation.reachable.has(stage.index);
     const label = stage.name ?? `stage-${stage.index}`;
     if (stage.base.kind === 'image') {
@@ -136,7 +142,8 @@ function collectImages(evaluation: Evaluation): Occurrence[] {
         reachable,
       });
     }
-    for (const source of stage.sources) {
+    for (let j = 0; j < stage.sources.length; j++) {
+      const source = stage.sources[j]!;
       if (source.target.kind !== 'image') continue;
       out.push({
         written: source.target.ref,
@@ -167,7 +174,11 @@ function collectImages(evaluation: Evaluation): Occurrence[] {
       }
     }
   }
-  return out.sort((a, b) => a.line - b.line);
+  // Usually in line order already (sort copies the array even then).
+  for (let i = 1; i < out.length; i++) {
+    if (out[i - 1]!.line > out[i]!.line) return out.sort((a, b) => a.line - b.line);
+  }
+  return out;
 }
 
 function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {

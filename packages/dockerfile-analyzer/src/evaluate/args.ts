@@ -21,8 +21,38 @@ export const AUTOMATIC_ARGS = [
   'TARGETSTAGE',
 ] as const;
 
-/** BuildKit's `defaultArgs`: automatic args for the platforms and target, build args overriding. */
+/**
+ * BuildKit's `defaultArgs`: automatic args for the platforms and target, build args overriding.
+ * The answer is shared (read-only): without build args for automatic names it depends only on the
+ * platforms and the target stage, the same for nearly every file a run analyses.
+ */
 export function automaticArgs(
+  build: Platform,
+  target: Platform,
+  targetStage: string,
+  buildArgs: ReadonlyMap<string, string>,
+): ReadonlyMap<string, string> {
+  if (AUTOMATIC_ARGS.some((name) => buildArgs.has(name))) {
+    return computeAutomaticArgs(build, target, targetStage, buildArgs);
+  }
+  const key = `${platformKey(build)}\0${platformKey(target)}\0${targetStage}`;
+  let args = automaticCache.get(key);
+  if (args === undefined) {
+    if (automaticCache.size >= AUTOMATIC_CACHE_MAX) automaticCache.clear();
+    args = computeAutomaticArgs(build, target, targetStage, buildArgs);
+    automaticCache.set(key, args);
+  }
+  return args;
+}
+
+const AUTOMATIC_CACHE_MAX = 256;
+const automaticCache = new Map<string, ReadonlyMap<string, string>>();
+
+function platformKey(platform: Platform): string {
+  return `${platform.os}\0${platform.osVersion}\0${platform.architecture}\0${platform.variant}`;
+}
+
+function computeAutomaticArgs(
   build: Platform,
   target: Platform,
   targetStage: string,
@@ -64,7 +94,12 @@ export function evaluateMetaArgs(
   escapeToken: string,
   sink: ProblemSink | undefined,
 ): { env: Map<string, string>; failed: boolean } {
-  const env = new Map(base);
+  // Copied with forEach: `new Map(map)` walks the source through the iterator protocol, which
+  // allocates per entry in code that has not been optimised yet (every file of a run needs a copy).
+  const env = new Map<string, string>();
+  base.forEach((value, key) => {
+    env.set(key, value);
+  });
   const view = mapEnv(env);
   let failed = false;
   for (const arg of metaArgs) {

@@ -49,7 +49,9 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
   // Split into meta ARGs and stages.
   const metaArgs: MetaArg[] = [];
   const stageNodes: { from: Node; body: Node[] }[] = [];
-  for (const node of parsed.nodes) {
+  const nodes = parsed.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     if (!KNOWN.has(node.command)) {
       const match = suggest(node.keyword, UPPER_INSTRUCTIONS, false);
       sink.add(
@@ -110,7 +112,10 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
   );
   const globalArgs = mapEnv(env);
   // Declared meta ARGs and every name in env (automatic args + meta ARGs that got a value).
-  const knownArgNames = new Set(env.keys());
+  const knownArgNames = new Set<string>();
+  env.forEach((_value, key) => {
+    knownArgNames.add(key);
+  });
   for (const arg of metaArgs) knownArgNames.add(arg.key);
 
   // Resolve every FROM, then the references inside the stages.
@@ -152,7 +157,8 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
   stageNodes.forEach(({ body }, index) => {
     const stage = stages[index];
     if (!stage) return;
-    for (const node of body) {
+    for (let i = 0; i < body.length; i++) {
+      const node = body[i]!;
       if (node.command === 'onbuild') {
         const trigger = readTrigger(node, dir, sink);
         if (trigger) stage.triggers.push(trigger);

@@ -54,6 +54,8 @@ export interface ParsedDockerfile {
 export const MAX_LINE_BYTES = 65535;
 
 const HEREDOC = /^([0-9]*)<<(-?)([^<]*)$/;
+/** The words of instructions that have none (shared, never modified). */
+const NO_WORDS: readonly string[] = [];
 const HASH = 0x23;
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -184,7 +186,7 @@ type MutableNode = { -readonly [K in keyof Node]: Node[K] };
 function newNode(line: string, escapeToken: string, startLine: number): MutableNode {
   const { keyword, flags, args } = splitCommand(line);
   const command = keyword.toLowerCase();
-  let words: readonly string[] = [];
+  let words: readonly string[] = NO_WORDS;
   let json = false;
   let trigger: Node | undefined;
   switch (command) {

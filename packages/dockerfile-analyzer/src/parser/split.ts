@@ -18,15 +18,29 @@ export interface SplitCommand {
 
 export function splitCommand(line: string): SplitCommand {
   const trimmed = trimSpace(line);
-  const match = TOKEN_WHITESPACE.exec(trimmed);
-  if (!match) return { keyword: trimmed, flags: [], args: '' };
-  const keyword = trimmed.slice(0, match.index);
-  const { rest, flags } = extractBuilderFlags(trimmed.slice(match.index + match[0].length));
-  return { keyword, flags, args: trimSpace(rest) };
+  // `search` and a loop rather than `exec`: no match array per instruction.
+  const space = trimmed.search(TOKEN_WHITESPACE);
+  if (space === -1) return { keyword: trimmed, flags: NO_FLAGS, args: '' };
+  let after = space + 1;
+  while (isTokenSpace(trimmed.charCodeAt(after))) after++;
+  const { rest, flags } = extractBuilderFlags(trimmed.slice(after));
+  return { keyword: trimmed.slice(0, space), flags, args: trimSpace(rest) };
 }
 
+/** The characters of `[\t\v\f\r ]`. */
+function isTokenSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0b || code === 0x0c || code === 0x0d;
+}
+
+/** The flags of an instruction without any (shared, never modified). */
+const NO_FLAGS: readonly string[] = [];
+
 /** The leading `--flag` words of `line` and what follows them (BuildKit's `extractBuilderFlags`). */
-export function extractBuilderFlags(line: string): { rest: string; flags: string[] } {
+export function extractBuilderFlags(line: string): { rest: string; flags: readonly string[] } {
+  // Most instructions have no flags: answer them without the word loop or a new array.
+  if (line.charCodeAt(0) !== 0x2d /* - */ && !isSpace(line.charCodeAt(0))) {
+    return { rest: line, flags: NO_FLAGS };
+  }
   const flags: string[] = [];
   let pos = 0;
   for (;;) {
