@@ -4,7 +4,8 @@
 // One `image-factory base-images --json <2000 files>` call on a generated corpus of realistic
 // Dockerfiles. Reports files/s two ways: the whole process (node start, CLI load, reading,
 // analysing, printing JSON), and the analysis alone, which is the whole process minus the median
-// wall time of `image-factory --version` (node start + CLI load) measured in the same session.
+// wall time of the same command on one file of the corpus (node start, CLI and analyzer load, one
+// file), measured in the same session: the fixed cost of a run, whatever its size.
 // Compares the time per file with the old Python tool's regex scan (bench/old-tool-scan.py) on the
 // same files, like for like: its in-process scan time against our analysis alone, and both whole
 // processes. Then checks answers: ours against the generator's expected answers, and the old scan's
@@ -157,7 +158,9 @@ export async function benchDiscovery(options = {}) {
   log(
     `ours:   node apps/analyzer-cli/bin/image-factory.js base-images --json <${fmtInt(files)} files> (one process)`,
   );
-  log(`start:  node apps/analyzer-cli/bin/image-factory.js --version (node start + CLI load, subtracted)`);
+  log(
+    `start:  node apps/analyzer-cli/bin/image-factory.js base-images --json <1 file> (node start, CLI and analyzer load, subtracted)`,
+  );
   log(
     `old:    ${python} bench/old-tool-scan.py <${fmtInt(files)} files> (one process; reports its own scan time)`,
   );
@@ -169,8 +172,9 @@ export async function benchDiscovery(options = {}) {
     assertExit(await runProcess(process.execPath, ourArgs, measured), 'base-images', [0, 1]);
   const runStart = async () =>
     assertExit(
-      await runProcess(process.execPath, [CLI_BIN, '--version'], measured),
-      'image-factory --version',
+      await runProcess(process.execPath, [CLI_BIN, 'base-images', '--json', corpus.paths[0]], measured),
+      'base-images on one file',
+      [0, 1],
     );
   const runOld = async () =>
     assertExit(await runProcess(python, [OLD_SCAN, ...corpus.paths], measured), 'old-tool-scan.py');
@@ -214,9 +218,9 @@ export async function benchDiscovery(options = {}) {
           cpu(m.oursCpu),
           runList(m.ours),
         ],
-        ['ours, --version (start)', fmtMs(start), '', '', cpu(m.startCpu), runList(m.start)],
+        ['ours, one file (fixed cost)', fmtMs(start), '', '', cpu(m.startCpu), runList(m.start)],
         [
-          'ours, analysis (whole - start)',
+          'ours, analysis (whole - one file)',
           fmtMs(analysis),
           perFileUs(analysis),
           fmtInt(fps(analysis)),
@@ -279,7 +283,7 @@ export async function benchDiscovery(options = {}) {
     checks: [
       {
         benchmark: 'discovery',
-        metric: `files/s, analysis without node start/CLI load (${fmtInt(files)} files)`,
+        metric: `files/s, analysis without the fixed cost of a run (${fmtInt(files)} files)`,
         value: fmtInt(fps(analysis)),
         target: `>= ${fmtInt(TARGET_FILES_PER_SECOND)}`,
         pass: fps(analysis) >= TARGET_FILES_PER_SECOND,

@@ -261,6 +261,38 @@ describe('tryParseImageReference: vectors verified against ParseNormalizedNamed 
   });
 });
 
+describe('tryParseImageReference: remembered answers', () => {
+  it('answers a repeated text alike, valid or not, and keeps answering past the memory bound', () => {
+    const first = tryParseImageReference('node:22-bookworm-slim');
+    const bad = tryParseImageReference('Ubuntu:22.04');
+    // Far more distinct texts than the map holds: it is emptied and refilled, answers never change.
+    for (let i = 0; i < 5000; i++) {
+      expect(parsed(`registry.example.com/team/app-${i}:1.${i}`).normalized).toBe(
+        `registry.example.com/team/app-${i}:1.${i}`,
+      );
+    }
+    expect(tryParseImageReference('node:22-bookworm-slim')).toEqual(first);
+    expect(tryParseImageReference('Ubuntu:22.04')).toEqual(bad);
+    expect(bad.ok).toBe(false);
+    expect(parsed('node:22-bookworm-slim').normalized).toBe('docker.io/library/node:22-bookworm-slim');
+  });
+
+  it('gives every reference the same keys, tag and digest included when absent', () => {
+    for (const text of ['alpine', 'alpine:3', `alpine@sha256:${D1}`, `alpine:3@sha256:${D1}`]) {
+      expect(Object.keys(parsed(text))).toEqual([
+        'registry',
+        'repository',
+        'tag',
+        'digest',
+        'name',
+        'normalized',
+        'familiar',
+      ]);
+    }
+    expect(JSON.stringify(parsed('alpine'))).not.toContain('tag');
+  });
+});
+
 describe('parseImageReference', () => {
   it('returns the reference for valid text', () => {
     expect(parseImageReference('ghcr.io/acme/backstage:1.2.3')).toEqual({

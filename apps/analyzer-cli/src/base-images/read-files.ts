@@ -1,4 +1,4 @@
-// Reading many files, handing them out in the order given.
+// Reading the Dockerfiles given to `image-factory base-images`.
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,22 +9,21 @@ export type FileContent =
   | { readonly file: string; readonly ok: false; readonly error: string };
 
 /**
- * Yields each file's content in the order of `files`. Reads are synchronous on purpose: for
- * thousands of small files one `readFileSync` (one open/fstat/read/close on the main thread) is
- * several times faster than promise reads, whose four thread-pool round trips per file dominate
- * (measured by `pnpm bench`, discovery).
+ * Reads one file. Reads are synchronous on purpose: for thousands of small files one
+ * `readFileSync` (one open/fstat/read/close on the main thread) is several times faster than promise
+ * reads, whose four thread-pool round trips per file dominate, and a reader thread loses more to its
+ * start and to the second core's JIT work than it hides (measured by `pnpm bench`, discovery).
  */
-export function* readFiles(files: readonly string[], cwd: string): Generator<FileContent> {
-  for (const file of files) yield readOne(file, cwd);
-}
-
-function readOne(file: string, cwd: string): FileContent {
+export function readFile(file: string, cwd: string): FileContent {
   try {
-    return { file, ok: true, text: readFileSync(resolve(cwd, file), 'utf8') };
+    return { file, ok: true, text: readFileSync(resolve(cwd, file), UTF8) };
   } catch (error) {
     return { file, ok: false, error: describe(error) };
   }
 }
+
+/** An options object, not 'utf8': Node copies a string option into a new object on every call. */
+const UTF8 = { encoding: 'utf8' } as const;
 
 function describe(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;

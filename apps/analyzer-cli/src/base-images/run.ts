@@ -12,7 +12,7 @@ import {
   unreadableReport,
 } from './format.js';
 import { analyzeOptions, type BaseImagesFlags } from './options.js';
-import { readFiles } from './read-files.js';
+import { readFile } from './read-files.js';
 
 const ERRORS = new Set(['error']);
 const ALL = new Set(['error', 'warning']);
@@ -66,9 +66,10 @@ async function analyseAll(
   let failed = false;
   let index = 0;
   if (json && several) stdout.write('[\n');
-  for (const content of readFiles(files, io.cwd)) {
+  for (const file of files) {
     // The reader of the report went away (e.g. `| head`): stop, like a command killed by SIGPIPE.
     if (stdout.gone) return 1;
+    const content = readFile(file, io.cwd);
     const report: FileReport = content.ok
       ? analysisReport(content.file, analyzeDockerfile(content.text, options))
       : unreadableReport(content.file, content.error);
