@@ -15,7 +15,7 @@ import {
   type ImageSource,
   type SyntaxDirective,
 } from './finding.js';
-import { detectDirective } from './parser/directives.js';
+import { type DetectedDirectives, detectDirectives } from './parser/directives.js';
 import { canonicalPlatform, LINUX_AMD64 } from './platform.js';
 import { type ImageOccurrence, RULES, type RuleContext, type RuleFinding } from './rules/index.js';
 
@@ -81,7 +81,8 @@ function analyze(text: string, options: AnalyzeOptions): DockerfileAnalysis {
     reachable: evaluation.reachable,
     images: ruleImages,
   };
-  const config = checkConfig(text, evaluation.buildArgs, sink);
+  const directives = detectDirectives(text);
+  const config = checkConfig(directives, evaluation.buildArgs, sink);
   const findings: RuleFinding[] = [];
   for (const rule of RULES) {
     if (config.skipAll ? BUILDKIT_CHECKS.has(rule.code) : config.skip.has(rule.code)) continue;
@@ -93,12 +94,12 @@ function analyze(text: string, options: AnalyzeOptions): DockerfileAnalysis {
     findings.length = 0;
   }
 
-  const syntax = syntaxDirective(text, sink);
+  const syntax = syntaxDirective(directives, sink);
   return {
     images,
     stages: evaluation.stages.map((stage) => toStage(stage, evaluation)),
     problems: finishProblems(sink.problems),
-    ...(syntax ? { syntax } : {}),
+    syntax,
     targetStage: evaluation.targetIndex,
     platform: canonicalPlatform(evaluation.targetPlatform),
   };
@@ -226,9 +227,11 @@ function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
 
 function toStage(stage: Evaluation['stages'][number], evaluation: Evaluation): DockerfileStage {
   const base = stage.base;
+  // No spreads (slow before optimisation): optional keys are present with `undefined`, which JSON
+  // leaves out.
   return {
     index: stage.index,
-    ...(stage.name === undefined ? {} : { name: stage.name }),
+    name: stage.name,
     line: stage.node.startLine,
     base:
       base.kind === 'image'
@@ -237,8 +240,8 @@ function toStage(stage: Evaluation['stages'][number], evaluation: Evaluation): D
           ? { kind: 'stage', raw: base.raw, stageIndex: base.index }
           : base.kind === 'scratch'
             ? { kind: 'scratch', raw: base.raw }
-            : { kind: 'unresolved', ...(base.raw === undefined ? {} : { raw: base.raw }) },
-    ...(stage.platform ? { platform: canonicalPlatform(stage.platform) } : {}),
+            : { kind: 'unresolved', raw: base.raw },
+    platform: stage.platform ? canonicalPlatform(stage.platform) : undefined,
     reachable: evaluation.reachable.has(stage.index),
     onbuild: stage.triggers.map((trigger) => ({ line: trigger.line, instruction: trigger.instruction })),
   };
@@ -254,9 +257,13 @@ const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** `# check=skip=<rules>|all;error=true` (or the BUILDKIT_DOCKERFILE_CHECK build arg). */
-function checkConfig(text: string, buildArgs: ReadonlyMap<string, string>, sink: ProblemSink): CheckConfig {
+function checkConfig(
+  directives: DetectedDirectives,
+  buildArgs: ReadonlyMap<string, string>,
+  sink: ProblemSink,
+): CheckConfig {
   const fromArg = buildArgs.get('BUILDKIT_DOCKERFILE_CHECK');
-  const directive = fromArg === undefined ? detectDirective(text, 'check') : undefined;
+  const directive = fromArg === undefined ? directives.check : undefined;
   const value = (fromArg ?? directive?.value ?? '').trim();
   const line = directive?.line ?? 0;
   const config = { skip: new Set<string>(), skipAll: false, error: false };
@@ -287,8 +294,8 @@ function checkConfig(text: string, buildArgs: ReadonlyMap<string, string>, sink:
   return config;
 }
 
-function syntaxDirective(text: string, sink: ProblemSink): SyntaxDirective | undefined {
-  const found = detectDirective(text, 'syntax');
+function syntaxDirective(directives: DetectedDirectives, sink: ProblemSink): SyntaxDirective | undefined {
+  const found = directives.syntax;
   if (!found) return undefined;
   const raw = found.value.split(' ')[0] ?? '';
   const parsed = tryParseImageReference(raw);

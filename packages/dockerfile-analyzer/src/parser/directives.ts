@@ -59,16 +59,24 @@ export interface DetectedDirective {
   readonly line: number;
 }
 
+/** The `syntax` and `check` directives of a file, as {@link detectDirectives} finds them. */
+export interface DetectedDirectives {
+  readonly syntax?: DetectedDirective | undefined;
+  readonly check?: DetectedDirective | undefined;
+}
+
+const NONE: DetectedDirectives = {};
+
 /**
- * Finds a directive the way BuildKit chooses the frontend (`DetectSyntax`) and reads `# check=`:
- * BOM and a `#!` shebang line skipped, then the leading `#` block; for `syntax` also a `//` block
- * and a JSON document with a string `syntax` key. Never throws.
+ * Finds the directives the way BuildKit chooses the frontend (`DetectSyntax`) and reads `# check=`:
+ * BOM and a `#!` shebang line skipped, then the leading `#` block (one pass for both keys); for
+ * `syntax` also a `//` block and a JSON document with a string `syntax` key. Never throws.
  */
-export function detectDirective(text: string, key: 'syntax' | 'check'): DetectedDirective | undefined {
+export function detectDirectives(text: string): DetectedDirectives {
   // Fast path: a file that starts with a letter (FROM, ARG, ...) has neither a comment block nor a
   // JSON document, so no directive.
   const first = text.charCodeAt(text.charCodeAt(0) === 0xfeff ? 1 : 0);
-  if ((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a)) return undefined;
+  if ((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a)) return NONE;
   let body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let offset = 0;
   const firstBreak = body.indexOf('\n');
@@ -77,34 +85,46 @@ export function detectDirective(text: string, key: 'syntax' | 'check'): Detected
     body = firstBreak === -1 ? '' : body.slice(firstBreak + 1);
     offset = 1;
   }
-  for (const comment of key === 'syntax' ? ['#', '//'] : ['#']) {
-    const parser = new DirectiveParser(comment);
-    let start = 0;
-    for (let line = offset + 1; start <= body.length; line++) {
-      const end = body.indexOf('\n', start);
-      let text = end === -1 ? body.slice(start) : body.slice(start, end);
-      if (text.endsWith('\r')) text = text.slice(0, -1);
-      let found: Directive | undefined;
-      try {
-        found = parser.parseLine(text, line);
-      } catch {
-        break;
-      }
-      if (found?.name === key) return { value: found.value, line: found.line };
-      if (!found || end === -1) break;
-      start = end + 1;
-    }
-  }
-  if (key === 'syntax' && body.trimStart().startsWith('{')) {
+  const hash = commentBlock(body, offset, '#');
+  const check = hash.get('check');
+  const syntax =
+    hash.get('syntax') ?? commentBlock(body, offset, '//').get('syntax') ?? jsonSyntax(body, offset);
+  return syntax === undefined && check === undefined ? NONE : { syntax, check };
+}
+
+/** The directives of the leading block of `comment` lines (up to the first other or repeated one). */
+function commentBlock(body: string, offset: number, comment: string): Map<string, DetectedDirective> {
+  const found = new Map<string, DetectedDirective>();
+  const parser = new DirectiveParser(comment);
+  let start = 0;
+  for (let line = offset + 1; start <= body.length; line++) {
+    const end = body.indexOf('\n', start);
+    let text = end === -1 ? body.slice(start) : body.slice(start, end);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    let directive: Directive | undefined;
     try {
-      const json: unknown = JSON.parse(body);
-      if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
-        const value = (json as Record<string, unknown>).syntax;
-        if (typeof value === 'string') return { value, line: offset };
-      }
+      directive = parser.parseLine(text, line);
     } catch {
-      // not JSON
+      break;
     }
+    if (!directive) break;
+    found.set(directive.name, { value: directive.value, line: directive.line });
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return found;
+}
+
+function jsonSyntax(body: string, offset: number): DetectedDirective | undefined {
+  if (!body.trimStart().startsWith('{')) return undefined;
+  try {
+    const json: unknown = JSON.parse(body);
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+      const value = (json as Record<string, unknown>).syntax;
+      if (typeof value === 'string') return { value, line: offset };
+    }
+  } catch {
+    // not JSON
   }
   return undefined;
 }
