@@ -183,23 +183,20 @@ function collectImages(evaluation: Evaluation): Occurrence[] {
 }
 
 function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
-  const byKey = new Map<string, { first: Occurrence; reachable: boolean; lines: Set<number> }>();
-  for (const occurrence of occurrences) {
+  const byKey = new Map<string, { first: Occurrence; reachable: boolean; lines: number[] }>();
+  for (let i = 0; i < occurrences.length; i++) {
+    const occurrence = occurrences[i]!;
     const key = `${referenceKey(occurrence.written)}\n${occurrence.source}\n${occurrence.platform}\n${occurrence.onbuild}`;
     const existing = byKey.get(key);
     if (existing) {
-      existing.lines.add(occurrence.line);
+      if (!existing.lines.includes(occurrence.line)) existing.lines.push(occurrence.line);
       existing.reachable ||= occurrence.reachable;
     } else {
-      byKey.set(key, {
-        first: occurrence,
-        reachable: occurrence.reachable,
-        lines: new Set([occurrence.line]),
-      });
+      byKey.set(key, { first: occurrence, reachable: occurrence.reachable, lines: [occurrence.line] });
     }
   }
   const images: DockerfileImage[] = [];
-  for (const { first, reachable, lines } of byKey.values()) {
+  byKey.forEach(({ first, reachable, lines }) => {
     const pulled = withDefaultTag(first.written);
     // Written out in documentation order with tag and digest always present (JSON leaves out the
     // undefined ones): one object shape, no spreads, for a loop that runs for every image.
@@ -219,9 +216,9 @@ function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
       onbuild: first.onbuild,
       reachable,
       line: first.line,
-      lines: lines.size === 1 ? [first.line] : [...lines].sort((a, b) => a - b),
+      lines: lines.length === 1 ? lines : lines.sort((a, b) => a - b),
     });
-  }
+  });
   return images;
 }
 
@@ -235,7 +232,7 @@ function toStage(stage: Evaluation['stages'][number], evaluation: Evaluation): D
     line: stage.node.startLine,
     base:
       base.kind === 'image'
-        ? { kind: 'image', raw: base.raw, reference: withDefaultTag(base.ref).normalized }
+        ? { kind: 'image', raw: base.raw, reference: referenceKey(base.ref) }
         : base.kind === 'stage'
           ? { kind: 'stage', raw: base.raw, stageIndex: base.index }
           : base.kind === 'scratch'

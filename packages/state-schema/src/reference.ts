@@ -134,7 +134,8 @@ export function withDefaultTag(ref: ImageReference): ImageReference {
  * `docker.io/library/python:3.12-slim`; the digest is included when the reference pins one.
  */
 export function referenceKey(ref: ImageReference): string {
-  return withDefaultTag(ref).normalized;
+  // withDefaultTag(ref).normalized, without building the defaulted reference.
+  return ref.tag === undefined && ref.digest === undefined ? `${ref.name}:latest` : ref.normalized;
 }
 
 /** Maximum length of a base-image state name (a Kubernetes label-sized name). */

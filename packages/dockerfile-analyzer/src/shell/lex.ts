@@ -179,6 +179,14 @@ class Lexer {
         if (collect) words.addRawString(tmp);
         continue;
       }
+      if (!collect) {
+        // A run of plain characters is copied in one slice rather than one character at a time.
+        const run = this.plainRun(stop);
+        if (run !== '') {
+          result += run;
+          continue;
+        }
+      }
       let c = this.next();
       if (c === this.escape) {
         if (this.rawEscapes) {
@@ -199,6 +207,24 @@ class Lexer {
       );
     }
     return { value: result, words: collect ? words.get() : [] };
+  }
+
+  /**
+   * Consumes and returns the characters up to the next `$`, quote, escape character, `stop` or
+   * surrogate (those take the character-by-character path).
+   */
+  private plainRun(stop: number): string {
+    const src = this.src;
+    const start = this.pos;
+    let end = start;
+    while (end < src.length) {
+      const c = src.charCodeAt(end);
+      if (c === DOLLAR || c === SINGLE_QUOTE || c === DOUBLE_QUOTE || c === this.escape || c === stop) break;
+      if (c >= 0xd800 && c <= 0xdfff) break;
+      end++;
+    }
+    this.pos = end;
+    return src.slice(start, end);
   }
 
   private processSingleQuote(): string {
