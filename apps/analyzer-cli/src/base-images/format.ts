@@ -34,9 +34,45 @@ export function analysisReport(file: string, analysis: DockerfileAnalysis): File
   return { file, images: analysis.images, problems: analysis.problems };
 }
 
-/** The JSON element of one file when several are printed: `{"file","images","problems"}`. */
-export function fileEntry(report: FileReport): object {
-  return { file: report.file, images: report.images, problems: report.problems };
+/**
+ * The JSON array printed for several files, `[{"file","images","problems"}, ...]`, rendered a batch
+ * of files at a time: one JSON.stringify of the batch (its elements come out indented as array
+ * elements) instead of a stringify and a re-indent per file.
+ */
+export class JsonArrayReport {
+  private readonly batch: FileReport[] = [];
+  private rendered = 0;
+  constructor(private readonly batchSize = 50) {}
+
+  /** The opening of the array. */
+  start(): string {
+    return '[\n';
+  }
+
+  /** Adds a file; returns the text of a completed batch, or '' while the batch fills. */
+  add(report: FileReport): string {
+    this.batch.push(report);
+    return this.batch.length >= this.batchSize ? this.render() : '';
+  }
+
+  /** The rest of the array and its end. */
+  end(): string {
+    return `${this.render()}\n]\n`;
+  }
+
+  private render(): string {
+    if (this.batch.length === 0) return '';
+    const entries = this.batch.map((report) => ({
+      file: report.file,
+      images: report.images,
+      problems: report.problems,
+    }));
+    const array = JSON.stringify(entries, null, 2);
+    const text = `${this.rendered > 0 ? ',\n' : ''}${array.slice(2, -2)}`;
+    this.rendered += this.batch.length;
+    this.batch.length = 0;
+    return text;
+  }
 }
 
 /** The JSON printed for a single file: `{"images":[...],"problems":[...]}`. */
