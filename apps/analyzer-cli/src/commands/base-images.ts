@@ -24,7 +24,7 @@ export const registerBaseImages: RegisterCommand = (program, ctx) => {
     .option('--json', 'print JSON: {"images","problems"} for one file, an array with "file" for several')
     .addHelpText(
       'after',
-      '\nExit codes: 0 analysed (warnings do not fail), 1 a file cannot be read or has errors, 2 usage error.',
+      '\nExit codes: 0 analysed (warnings do not fail), 1 a file cannot be read or has errors (or the reader of the output went away), 2 usage error.',
     )
     .action(async (files: string[], flags: BaseImagesFlags) => {
       const { runBaseImages } = await import('../base-images/run.js');
