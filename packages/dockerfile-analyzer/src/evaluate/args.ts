@@ -93,7 +93,9 @@ export function evaluateMetaArgs(
   buildArgs: ReadonlyMap<string, string>,
   escapeToken: string,
   sink: ProblemSink | undefined,
-): { env: Map<string, string>; failed: boolean } {
+): { env: ReadonlyMap<string, string>; failed: boolean } {
+  // No meta ARGs (many files): the automatic args are the whole environment.
+  if (metaArgs.length === 0) return { env: base, failed: false };
   // Copied with forEach: `new Map(map)` walks the source through the iterator protocol, which
   // allocates per entry in code that has not been optimised yet (every file of a run needs a copy).
   const env = new Map<string, string>();

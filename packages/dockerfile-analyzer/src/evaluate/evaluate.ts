@@ -5,7 +5,7 @@ import type { AnalyzeOptions } from '../finding.js';
 import { type Node, parseDockerfile } from '../parser/parse.js';
 import { LINUX_AMD64, normalizePlatform, type Platform, parsePlatform } from '../platform.js';
 import { suggest } from '../suggest.js';
-import { automaticArgs, evaluateMetaArgs } from './args.js';
+import { AUTOMATIC_ARGS, automaticArgs, evaluateMetaArgs } from './args.js';
 import { type Evaluation, type MetaArg, mapEnv, type ProblemSink, type StageModel } from './model.js';
 import { readSources, readTrigger, type StageDirectory } from './sources.js';
 import { expand, readFrom, resolveBase, resolvePlatform } from './stages.js';
@@ -31,6 +31,7 @@ const INSTRUCTIONS = [
   'workdir',
 ];
 const KNOWN = new Set(INSTRUCTIONS);
+const AUTOMATIC_ARG_NAMES: ReadonlySet<string> = new Set(AUTOMATIC_ARGS);
 const UPPER_INSTRUCTIONS = INSTRUCTIONS.map((name) => name.toUpperCase());
 
 export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSink): Evaluation {
@@ -111,12 +112,13 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
     sink,
   );
   const globalArgs = mapEnv(env);
-  // Declared meta ARGs and every name in env (automatic args + meta ARGs that got a value).
-  const knownArgNames = new Set<string>();
-  env.forEach((_value, key) => {
-    knownArgNames.add(key);
-  });
-  for (const arg of metaArgs) knownArgNames.add(arg.key);
+  // The automatic args and the declared meta ARGs (env holds those with a value, nothing else).
+  let knownArgNames: ReadonlySet<string> = AUTOMATIC_ARG_NAMES;
+  if (metaArgs.length > 0) {
+    const names = new Set<string>(AUTOMATIC_ARGS);
+    for (const arg of metaArgs) names.add(arg.key);
+    knownArgNames = names;
+  }
 
   // Resolve every FROM, then the references inside the stages.
   const earlier = new Map<string, number>();

@@ -47,7 +47,7 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
     );
   }
   let platformWord: string | undefined;
-  const seen = new Set<string>();
+  let platformSeen = false;
   for (const flag of readFlags(node.flags)) {
     if (flag.name !== 'platform') {
       sink.add(
@@ -56,7 +56,7 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
         `Unknown flag: ${flag.name}`,
         'FROM accepts only --platform=<platform>',
       );
-    } else if (seen.has(flag.name)) {
+    } else if (platformSeen) {
       sink.add('InvalidFlag', node.startLine, 'Duplicate flag specified: platform');
     } else if (flag.value === undefined) {
       sink.add(
@@ -68,7 +68,7 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
     } else {
       platformWord = flag.value;
     }
-    seen.add(flag.name);
+    if (flag.name === 'platform') platformSeen = true;
   }
   return {
     name: shape.name,
