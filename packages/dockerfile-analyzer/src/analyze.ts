@@ -175,11 +175,8 @@ function collectImages(evaluation: Evaluation): Occurrence[] {
       }
     }
   }
-  // Usually in line order already (sort copies the array even then).
-  for (let i = 1; i < out.length; i++) {
-    if (out[i - 1]!.line > out[i]!.line) return out.sort((a, b) => a.line - b.line);
-  }
-  return out;
+  // Usually in line order already (sort copies the array even then). Stable, like the sort.
+  return inLineOrder(out) ? out : out.sort((a, b) => a.line - b.line);
 }
 
 function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
@@ -303,11 +300,13 @@ function syntaxDirective(directives: DetectedDirectives, sink: ProblemSink): Syn
   return { raw, reference: withDefaultTag(parsed.reference).normalized, line: found.line };
 }
 
-function finishProblems(problems: readonly DockerfileProblem[]): DockerfileProblem[] {
-  const sorted = problems
-    .map((problem, order) => ({ problem, order }))
-    .sort((a, b) => a.problem.line - b.problem.line || a.order - b.order)
-    .map(({ problem }) => problem);
+function finishProblems(problems: DockerfileProblem[]): DockerfileProblem[] {
+  const sorted = inLineOrder(problems)
+    ? problems
+    : problems
+        .map((problem, order) => ({ problem, order }))
+        .sort((a, b) => a.problem.line - b.problem.line || a.order - b.order)
+        .map(({ problem }) => problem);
   if (sorted.length <= MAX_PROBLEMS) return sorted;
   const kept = sorted.slice(0, MAX_PROBLEMS);
   const omitted = sorted.slice(MAX_PROBLEMS);
@@ -320,4 +319,10 @@ function finishProblems(problems: readonly DockerfileProblem[]): DockerfileProbl
     hint: 'fix the problems above first; is this file really a Dockerfile?',
   });
   return kept;
+}
+
+/** True when `items` are already sorted by line (the usual case: nothing to reorder). */
+function inLineOrder(items: readonly { readonly line: number }[]): boolean {
+  for (let i = 1; i < items.length; i++) if (items[i - 1]!.line > items[i]!.line) return false;
+  return true;
 }
