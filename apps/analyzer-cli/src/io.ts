@@ -27,6 +27,12 @@ export class ChunkedWriter {
   private full = false;
   private closed = false;
   private wake: (() => void) | undefined;
+  // Listened to for the whole run, so that a `drain` while this writer was not waiting (e.g. while
+  // another stream was) is not missed.
+  private readonly onDrain = (): void => {
+    this.full = false;
+    this.wake?.();
+  };
   private readonly onGone = (): void => {
     this.closed = true;
     this.wake?.();
@@ -36,6 +42,7 @@ export class ChunkedWriter {
     private readonly stream: OutputStream,
     private readonly chunkSize = 64 * 1024,
   ) {
+    stream.on?.('drain', this.onDrain);
     stream.on?.('close', this.onGone);
     stream.on?.('error', this.onGone);
   }
@@ -53,29 +60,23 @@ export class ChunkedWriter {
 
   async flush(): Promise<void> {
     if (this.pending === '') return;
-    if (this.full && !this.closed) await this.drained();
+    while (this.full && !this.closed) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
     const chunk = this.pending;
     this.pending = '';
-    if (!this.closed) this.full = this.stream.write(chunk) === false;
+    if (this.closed) return;
+    // Only a stream that emits `drain` can be waited for.
+    this.full = this.stream.write(chunk) === false && this.stream.on !== undefined;
   }
 
   dispose(): void {
+    this.stream.removeListener?.('drain', this.onDrain);
     this.stream.removeListener?.('close', this.onGone);
     this.stream.removeListener?.('error', this.onGone);
-  }
-
-  private drained(): Promise<void> {
-    const { stream } = this;
-    if (!stream.on || !stream.removeListener) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        stream.removeListener?.('drain', done);
-        this.wake = undefined;
-        resolve();
-      };
-      this.wake = done;
-      stream.on?.('drain', done);
-    });
   }
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BaseImagesFlags } from '../src/base-images/options.js';
 import { runBaseImages } from '../src/base-images/run.js';
-import { BufferStream, type CliIO, type OutputStream } from '../src/io.js';
+import { BufferStream, ChunkedWriter, type CliIO, type OutputStream } from '../src/io.js';
 
 /** A stdout whose buffer is always full: every write returns false, like a pipe whose reader is behind. */
 class FullStream extends EventEmitter implements OutputStream {
@@ -185,5 +185,18 @@ describe('base-images output', () => {
       'gcr.io/distroless/static-debian12:nonroot',
     ]);
     expect(result.stdout).toBe(`${JSON.stringify(output, null, 2)}\n`);
+  });
+
+  it('does not miss a drain that comes while the writer is not waiting', async () => {
+    const stream = new FullStream();
+    const writer = new ChunkedWriter(stream, 4);
+    await writer.write('abcd'); // flushed into a full stream
+    stream.emit('drain'); // e.g. while the command waited for the other stream
+    const next = track(writer.write('efgh') ?? Promise.resolve());
+    await turns(5);
+    expect(next.settled(), 'waiting for a drain that already happened').toBe(true);
+    expect(stream.chunks).toEqual(['abcd', 'efgh']);
+    writer.dispose();
+    expect(stream.waiting()).toEqual([0, 0, 0]);
   });
 });
