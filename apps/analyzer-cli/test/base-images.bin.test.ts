@@ -93,4 +93,18 @@ describe('image-factory base-images (built binary)', () => {
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
+
+  it('any command exits 1 without a stack trace when its output pipe is already closed', async () => {
+    // The reader goes away before the first write: the write fails with EPIPE, which Node raises as
+    // an 'error' event on process.stdout (bin.ts listens; without it, an uncaught exception).
+    const child = spawn(process.execPath, [BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+  });
 });
