@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BaseImagesFlags } from '../src/base-images/options.js';
-import { runBaseImages } from '../src/base-images/run.js';
+import { READ_BATCH, runBaseImages } from '../src/base-images/run.js';
 import { BufferStream, ChunkedWriter, type CliIO, type OutputStream } from '../src/io.js';
 
 /** A stdout whose buffer is always full: every write returns false, like a pipe whose reader is behind. */
@@ -171,6 +171,32 @@ describe('base-images output', () => {
     }
     // The batches join into the same text as printing every element on its own.
     expect(result.stdout).toBe(`${JSON.stringify(output, null, 2)}\n`);
+  });
+
+  it('reads files a batch at a time and reports each file, readable or not, in its place', async () => {
+    // Two full read batches and a part: missing files on both sides of each batch boundary.
+    const count = 2 * READ_BATCH + 10;
+    const missing = new Set([0, READ_BATCH - 1, READ_BATCH, 2 * READ_BATCH, count - 1]);
+    const files = dockerfiles(count).map((file, index) => (missing.has(index) ? `${file}.missing` : file));
+    const result = await buffered(files, { json: true });
+    expect(result.code).toBe(1);
+    const output = JSON.parse(result.stdout) as {
+      file: string;
+      images: { reference: string }[];
+      problems: { code: string }[];
+    }[];
+    expect(output.map((entry) => entry.file)).toEqual(files);
+    output.forEach((entry, index) => {
+      if (missing.has(index)) {
+        expect(entry.problems.map((problem) => problem.code)).toEqual(['FileUnreadable']);
+        expect(entry.images).toEqual([]);
+      } else {
+        expect(entry.images[0]?.reference).toBe(`registry.example.com/team/builder-${index % 5}:1.${index}`);
+      }
+    });
+    expect(result.stderr.split('\n').filter((line) => line.includes('FileUnreadable'))).toHaveLength(
+      missing.size,
+    );
   });
 
   it('prints one file with --json as an object without "file"', async () => {
