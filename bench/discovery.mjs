@@ -10,6 +10,9 @@
 // same files, like for like: its in-process scan time against our analysis alone, and both whole
 // processes. Then checks answers: ours against the generator's expected answers, and the old scan's
 // against ours (bogus images it records, images it drops).
+// For reference (not a target), the same regex scan ported to Node (bench/old-tool-scan.mjs) is run
+// too: what Node itself costs for the old tool's much smaller job, so that the gap to the Python
+// scan splits into the platform's share and the analysis's share.
 //
 //   node bench/discovery.mjs [--runs 5] [--files 2000]
 
@@ -19,7 +22,16 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { tryParseImageReference } from '@image-factory/state-schema';
 import { generateDockerfiles } from './gen/dockerfiles.mjs';
-import { CLI_BIN, cachedGenerate, ensureDir, OLD_SCAN, ROOT, requireBuilt, WORK } from './lib/context.mjs';
+import {
+  CLI_BIN,
+  cachedGenerate,
+  ensureDir,
+  OLD_SCAN,
+  OLD_SCAN_NODE,
+  ROOT,
+  requireBuilt,
+  WORK,
+} from './lib/context.mjs';
 import { assertExit, RSS_METHOD, runProcess } from './lib/measure.mjs';
 import { fmtInt, fmtMs, fmtRatio, median, table } from './lib/stats.mjs';
 
@@ -164,6 +176,9 @@ export async function benchDiscovery(options = {}) {
   log(
     `old:    ${python} bench/old-tool-scan.py <${fmtInt(files)} files> (one process; reports its own scan time)`,
   );
+  log(
+    `node:   node bench/old-tool-scan.mjs <${fmtInt(files)} files> (the old scan ported to Node; reference, not a target)`,
+  );
 
   const ourArgs = [CLI_BIN, 'base-images', '--json', ...corpus.paths];
   // All three run through the same wrapper (GNU time when installed), which also reports CPU time.
@@ -178,12 +193,29 @@ export async function benchDiscovery(options = {}) {
     );
   const runOld = async () =>
     assertExit(await runProcess(python, [OLD_SCAN, ...corpus.paths], measured), 'old-tool-scan.py');
+  const runOldNode = async () =>
+    assertExit(
+      await runProcess(process.execPath, [OLD_SCAN_NODE, ...corpus.paths], measured),
+      'old-tool-scan.mjs',
+    );
 
   // Warm-up (file cache), then interleaved runs.
   const firstOurs = await runOurs();
   await runStart();
   const firstOld = await runOld();
-  const m = { ours: [], start: [], old: [], oldScan: [], oursCpu: [], startCpu: [], oldCpu: [] };
+  const firstOldNode = await runOldNode();
+  const m = {
+    ours: [],
+    start: [],
+    old: [],
+    oldScan: [],
+    oursCpu: [],
+    startCpu: [],
+    oldCpu: [],
+    node: [],
+    nodeScan: [],
+    nodeCpu: [],
+  };
   for (let i = 0; i < runs; i++) {
     const o = await runOurs();
     m.ours.push(o.ms);
@@ -195,12 +227,18 @@ export async function benchDiscovery(options = {}) {
     m.old.push(p.ms);
     m.oldCpu.push(p.cpuMs);
     m.oldScan.push(JSON.parse(p.stdout).scanSeconds * 1000);
+    const n = await runOldNode();
+    m.node.push(n.ms);
+    m.nodeCpu.push(n.cpuMs);
+    m.nodeScan.push(JSON.parse(n.stdout).scanSeconds * 1000);
   }
   const ours = median(m.ours);
   const start = median(m.start);
   const analysis = ours - start;
   const oldWhole = median(m.old);
   const oldScan = median(m.oldScan);
+  const nodeWhole = median(m.node);
+  const nodeScan = median(m.nodeScan);
   const perFileUs = (ms) => `${((ms * 1000) / files).toFixed(1)} µs`;
   const fps = (ms) => (files * 1000) / ms;
   const cpu = (list) => (list.every(Number.isFinite) ? fmtMs(median(list)) : 'n/a');
@@ -243,6 +281,22 @@ export async function benchDiscovery(options = {}) {
           '',
           runList(m.oldScan),
         ],
+        [
+          'old scan in Node, whole process',
+          fmtMs(nodeWhole),
+          perFileUs(nodeWhole),
+          fmtInt(fps(nodeWhole)),
+          cpu(m.nodeCpu),
+          runList(m.node),
+        ],
+        [
+          'old scan in Node, in-process',
+          fmtMs(nodeScan),
+          perFileUs(nodeScan),
+          fmtInt(fps(nodeScan)),
+          '',
+          runList(m.nodeScan),
+        ],
       ],
       ['l', 'r', 'r', 'r', 'r', 'l'],
     ),
@@ -251,10 +305,25 @@ export async function benchDiscovery(options = {}) {
     `per file, ours vs old: analysis ${fmtRatio(analysis / oldScan)} of the old scan; whole process ${fmtRatio(ours / oldWhole)}` +
       ' (below 1x = we are faster)',
   );
+  log(
+    `the old scan in Node vs in Python (reference): in-process ${fmtRatio(nodeScan / oldScan)}, whole process ` +
+      `${fmtRatio(nodeWhole / oldWhole)}; ours vs the old scan in Node: analysis ${fmtRatio(analysis / nodeScan)}, ` +
+      `whole process ${fmtRatio(ours / nodeWhole)}`,
+  );
 
   // Answers.
   const ourAnswers = parseOurJson(firstOurs.stdout, corpus.paths);
   const oldAnswers = JSON.parse(firstOld.stdout);
+  // The port must be faithful: the same entries for every file.
+  const portAnswers = JSON.parse(firstOldNode.stdout);
+  const portDiffers = corpus.paths.filter(
+    (path) => JSON.stringify(portAnswers.files[path]) !== JSON.stringify(oldAnswers.files[path]),
+  );
+  if (portDiffers.length > 0) {
+    throw new Error(
+      `bench/old-tool-scan.mjs answers differently from old-tool-scan.py on ${portDiffers.length} files, e.g. ${portDiffers[0]}`,
+    );
+  }
   const cmp = compare(corpus, ourAnswers, oldAnswers);
   log(`exit code of base-images: ${firstOurs.code}`);
   log(
@@ -323,6 +392,8 @@ export async function benchDiscovery(options = {}) {
       analysis,
       oldWhole,
       oldScan,
+      nodeWhole,
+      nodeScan,
       runs: m,
       comparison: { ...cmp, oursWrong: cmp.oursWrong.length },
     },

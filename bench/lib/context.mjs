@@ -13,6 +13,8 @@ export const SYNTH_MAIN = join(ROOT, 'apps', 'synth', 'dist', 'main.js');
 export const CLI_BIN = join(ROOT, 'apps', 'analyzer-cli', 'bin', 'image-factory.js');
 export const FLOOR = join(ROOT, 'bench', 'floor.mjs');
 export const OLD_SCAN = join(ROOT, 'bench', 'old-tool-scan.py');
+/** The same scan ported to Node (the platform's share of the comparison). */
+export const OLD_SCAN_NODE = join(ROOT, 'bench', 'old-tool-scan.mjs');
 
 /** Creates `dir` (and parents). */
 export function ensureDir(dir) {
