@@ -84,13 +84,16 @@ function analyze(text: string, options: AnalyzeOptions): DockerfileAnalysis {
   const directives = detectDirectives(text);
   const config = checkConfig(directives, evaluation.buildArgs, sink);
   const findings: RuleFinding[] = [];
-  for (const rule of RULES) {
+  for (let r = 0; r < RULES.length; r++) {
+    const rule = RULES[r]!;
     if (config.skipAll ? BUILDKIT_CHECKS.has(rule.code) : config.skip.has(rule.code)) continue;
     rule.check(context, findings);
     if (findings.length === 0) continue;
     const severity = config.error && BUILDKIT_CHECKS.has(rule.code) ? 'error' : 'warning';
-    for (const finding of findings)
+    for (let f = 0; f < findings.length; f++) {
+      const finding = findings[f]!;
       sink.add(rule.code, finding.line, finding.message, finding.hint, severity);
+    }
     findings.length = 0;
   }
 
@@ -158,8 +161,10 @@ function collectImages(evaluation: Evaluation): Occurrence[] {
         reachable,
       });
     }
-    for (const trigger of stage.triggers) {
-      for (const source of trigger.sources) {
+    for (let j = 0; j < stage.triggers.length; j++) {
+      const sources = stage.triggers[j]!.sources;
+      for (let k = 0; k < sources.length; k++) {
+        const source = sources[k]!;
         if (source.target.kind !== 'image') continue;
         out.push({
           written: source.target.ref,

@@ -104,7 +104,8 @@ export function evaluateMetaArgs(
   });
   const view = mapEnv(env);
   let failed = false;
-  for (const arg of metaArgs) {
+  for (let i = 0; i < metaArgs.length; i++) {
+    const arg = metaArgs[i]!;
     const override = buildArgs.get(arg.key);
     if (override !== undefined) {
       env.set(arg.key, override);

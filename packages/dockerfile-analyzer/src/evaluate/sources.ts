@@ -31,10 +31,9 @@ export function readSources(node: Node, dir: StageDirectory, sink: ProblemSink |
 
 /** An ONBUILD instruction: its trigger text and references. */
 export function readTrigger(node: Node, dir: StageDirectory, sink: ProblemSink): TriggerModel | undefined {
-  if (readFlags(node.flags).length > 0) {
-    for (const flag of readFlags(node.flags))
-      sink.add('InvalidFlag', node.startLine, `Unknown flag: ${flag.name}`);
-  }
+  const flags = readFlags(node.flags);
+  for (let i = 0; i < flags.length; i++)
+    sink.add('InvalidFlag', node.startLine, `Unknown flag: ${flags[i]!.name}`);
   const trigger = node.trigger;
   if (!trigger) {
     sink.add('InvalidOnbuild', node.startLine, 'ONBUILD requires at least one argument');
@@ -57,7 +56,9 @@ export function readTrigger(node: Node, dir: StageDirectory, sink: ProblemSink):
 function readCopy(node: Node, dir: StageDirectory, sink: ProblemSink | undefined): SourceModel[] {
   let from: string | undefined;
   let seen = false;
-  for (const flag of readFlags(node.flags)) {
+  const flags = readFlags(node.flags);
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
     if (flag.name !== 'from') continue;
     if (seen) {
       sink?.add('InvalidFlag', node.startLine, 'Duplicate flag specified: from');
@@ -134,7 +135,9 @@ function resolveNamed(
 
 function readRun(node: Node, dir: StageDirectory, sink: ProblemSink | undefined): SourceModel[] {
   const sources: SourceModel[] = [];
-  for (const flag of readFlags(node.flags)) {
+  const flags = readFlags(node.flags);
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
     if (flag.name !== 'mount') continue;
     if (flag.value === undefined) {
       sink?.add('InvalidFlag', node.startLine, 'Missing a value on flag: mount', 'write --mount=<options>');
@@ -168,7 +171,8 @@ function readMountFrom(value: string, line: number, sink: ProblemSink | undefine
   }
   let type = 'bind';
   let from = '';
-  for (const field of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
     const eq = field.indexOf('=');
     const key = (eq === -1 ? field : field.slice(0, eq)).toLowerCase();
     if (eq === -1) {

@@ -48,7 +48,9 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
   }
   let platformWord: string | undefined;
   let platformSeen = false;
-  for (const flag of readFlags(node.flags)) {
+  const flags = readFlags(node.flags);
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
     if (flag.name !== 'platform') {
       sink.add(
         'InvalidFlag',

@@ -153,7 +153,8 @@ export function parseDockerfile(text: string): ParsedDockerfile {
         problems.push({ line: startLine, code: 'ParseError', message: (error as Error).message });
         heredocs = [];
       }
-      for (const heredoc of heredocs) {
+      for (let h = 0; h < heredocs.length; h++) {
+        const heredoc = heredocs[h]!;
         let terminated = false;
         while (next < lines.length) {
           if (tooLong(next)) break scan;
@@ -236,7 +237,8 @@ function heredocsFromLine(line: string): Heredoc[] {
     return [];
   }
   const heredocs: Heredoc[] = [];
-  for (const word of words) {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
     const match = HEREDOC.exec(word);
     const rest = match?.[3] ?? '';
     if (!match || rest === '') continue;

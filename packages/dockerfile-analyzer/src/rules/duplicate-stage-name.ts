@@ -5,7 +5,8 @@ export const duplicateStageName: Rule = {
   code: 'DuplicateStageName',
   check(context, findings): void {
     const seen = new Map<string, number>();
-    for (const stage of context.stages) {
+    for (let i = 0; i < context.stages.length; i++) {
+      const stage = context.stages[i]!;
       if (stage.name === undefined) continue;
       const first = seen.get(stage.name);
       if (first !== undefined) {

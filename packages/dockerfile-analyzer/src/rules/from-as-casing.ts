@@ -4,7 +4,8 @@ import type { Rule } from './rule.js';
 export const fromAsCasing: Rule = {
   code: 'FromAsCasing',
   check(context, findings): void {
-    for (const stage of context.stages) {
+    for (let i = 0; i < context.stages.length; i++) {
+      const stage = context.stages[i]!;
       const from = stage.node.keyword;
       const as = stage.asKeyword;
       if (as === undefined) continue;

@@ -33,7 +33,8 @@ export const invalidDefaultArgInFrom: Rule = {
       if (failed) return;
       view = mapEnv(env);
     }
-    for (const stage of context.stages) {
+    for (let i = 0; i < context.stages.length; i++) {
+      const stage = context.stages[i]!;
       if (stage.baseWord === undefined || !stage.baseWord.includes('$')) continue;
       let value: string;
       if (view === undefined) {

@@ -4,7 +4,8 @@ import type { Rule } from './rule.js';
 export const latestTag: Rule = {
   code: 'LatestTag',
   check(context, findings): void {
-    for (const image of context.images) {
+    for (let i = 0; i < context.images.length; i++) {
+      const image = context.images[i]!;
       if (image.written.tag !== 'latest' || image.written.digest !== undefined) continue;
       findings.push({
         line: image.line,

@@ -4,7 +4,8 @@ import type { Rule } from './rule.js';
 export const noEmptyContinuation: Rule = {
   code: 'NoEmptyContinuation',
   check(context, findings): void {
-    for (const problem of context.parsed.problems) {
+    for (let i = 0; i < context.parsed.problems.length; i++) {
+      const problem = context.parsed.problems[i]!;
       if (problem.code !== 'NoEmptyContinuation') continue;
       findings.push({
         line: problem.line,

@@ -5,7 +5,8 @@ export const redundantTargetPlatform: Rule = {
   code: 'RedundantTargetPlatform',
   check(context, findings): void {
     const target = context.globalArgs.get('TARGETPLATFORM');
-    for (const stage of context.stages) {
+    for (let i = 0; i < context.stages.length; i++) {
+      const stage = context.stages[i]!;
       const lex = stage.platformLex;
       if (lex === undefined || stage.platformWord === undefined) continue;
       if (lex.matched.size !== 1 || lex.unmatched.size !== 0 || !lex.matched.has('TARGETPLATFORM')) continue;

@@ -6,7 +6,8 @@ const RESERVED = new Set(['scratch', 'context']);
 export const reservedStageName: Rule = {
   code: 'ReservedStageName',
   check(context, findings): void {
-    for (const stage of context.stages) {
+    for (let i = 0; i < context.stages.length; i++) {
+      const stage = context.stages[i]!;
       if (stage.name === undefined || !RESERVED.has(stage.name)) continue;
       findings.push({
         line: stage.node.startLine,

@@ -4,7 +4,8 @@ import type { Rule } from './rule.js';
 export const stageNameCasing: Rule = {
   code: 'StageNameCasing',
   check(context, findings): void {
-    for (const stage of context.stages) {
+    for (let i = 0; i < context.stages.length; i++) {
+      const stage = context.stages[i]!;
       const written = stage.writtenName;
       if (written === undefined || written === written.toLowerCase()) continue;
       findings.push({ line: stage.node.startLine, message: `Stage name '${written}' should be lowercase` });

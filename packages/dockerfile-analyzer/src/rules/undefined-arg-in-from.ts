@@ -8,7 +8,8 @@ import type { Rule } from './rule.js';
 export const undefinedArgInFrom: Rule = {
   code: 'UndefinedArgInFrom',
   check(context, findings): void {
-    for (const stage of context.stages) {
+    for (let i = 0; i < context.stages.length; i++) {
+      const stage = context.stages[i]!;
       if (!stage.baseLex?.unmatched.size && !stage.platformLex?.unmatched.size) continue;
       const names = new Set([...(stage.baseLex?.unmatched ?? []), ...(stage.platformLex?.unmatched ?? [])]);
       for (const name of [...names].sort()) {

@@ -5,7 +5,8 @@ import type { Rule } from './rule.js';
 export const untaggedImage: Rule = {
   code: 'UntaggedImage',
   check(context, findings): void {
-    for (const image of context.images) {
+    for (let i = 0; i < context.images.length; i++) {
+      const image = context.images[i]!;
       if (image.written.tag !== undefined || image.written.digest !== undefined) continue;
       findings.push({
         line: image.line,

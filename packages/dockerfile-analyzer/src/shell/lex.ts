@@ -74,16 +74,22 @@ export function lexWord(word: string, env: Env, options: LexOptions): LexResult 
   return { value, words, matched: lexer.matched ?? NO_SET, unmatched: lexer.unmatched ?? NO_SET };
 }
 
+/**
+ * Splits on Go's `unicode.IsSpace`. Code points by index and runs sliced: `for...of` over a string
+ * and `+=` per character are several times slower until the code is optimised.
+ */
 function splitWords(word: string): string[] {
   const words: string[] = [];
-  let current = '';
-  for (const ch of word) {
-    if (isSpace(ch.codePointAt(0) ?? 0)) {
-      if (current !== '') words.push(current);
-      current = '';
-    } else current += ch;
+  let start = -1;
+  for (let i = 0; i < word.length; ) {
+    const cp = word.codePointAt(i) ?? 0;
+    if (isSpace(cp)) {
+      if (start !== -1) words.push(word.slice(start, i));
+      start = -1;
+    } else if (start === -1) start = i;
+    i += cp > 0xffff ? 2 : 1;
   }
-  if (current !== '') words.push(current);
+  if (start !== -1) words.push(word.slice(start));
   return words;
 }
 
@@ -105,7 +111,11 @@ class Words {
     this.inWord = true;
   }
   addString(s: string): void {
-    for (const ch of s) this.addChar(ch.codePointAt(0) ?? 0);
+    for (let i = 0; i < s.length; ) {
+      const cp = s.codePointAt(i) ?? 0;
+      this.addChar(cp);
+      i += cp > 0xffff ? 2 : 1;
+    }
   }
   addRawString(s: string): void {
     this.buf += s;
