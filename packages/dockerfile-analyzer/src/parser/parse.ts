@@ -111,7 +111,8 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     let first = trimLeftSpace(trimNewline(lines[next] ?? ''));
     next++;
     directive(first, startLine);
-    if (first.charCodeAt(0) === HASH) first = '';
+    // Length checks before charCodeAt: reading past the end deoptimises this loop's compiled code.
+    if (first.length > 0 && first.charCodeAt(0) === HASH) first = '';
     let cut = continuationAt(first, escapeToken);
     let continues = cut !== -1;
     let line = continues ? first.slice(0, cut) : first;
@@ -124,7 +125,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       next++;
       directive(current, next);
       const content = trimLeftSpace(current);
-      if (content.charCodeAt(0) === HASH) continue;
+      if (content.length > 0 && content.charCodeAt(0) === HASH) continue;
       if (content === '') {
         emptyContinuation = true;
         continue;
@@ -264,8 +265,9 @@ function trimNewline(line: string): string {
 function continuationAt(line: string, escapeToken: string): number {
   let end = line.length;
   const escapeCode = escapeToken.charCodeAt(0);
+  if (end === 0) return -1;
   let last = line.charCodeAt(end - 1);
-  while (last === SPACE || last === TAB) last = line.charCodeAt(--end - 1);
+  while ((last === SPACE || last === TAB) && end > 1) last = line.charCodeAt(--end - 1);
   if (last !== escapeCode) return -1;
   if (end >= 2 && line.charCodeAt(end - 2) === escapeCode) return -1;
   return end - 1;
