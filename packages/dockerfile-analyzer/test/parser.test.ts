@@ -16,6 +16,17 @@ describe('line scanner (BuildKit parser.go)', () => {
     expect(summary('RUN a \\\n# c\n\n  b\nFROM x\n')).toEqual(['1-4 run [] a   b', '5-5 from [] x']);
   });
 
+  it('treats lines of only blanks like empty lines, before, inside and after continuations', () => {
+    const text = ' \t \nRUN a \\\n \t\n\t\n  b \\ \t\n \nFROM x\n\t\nFROM y\n';
+    // Blank lines inside the continuation are skipped (with a warning) and it goes on to FROM x.
+    expect(summary(text)).toEqual(['2-7 run [] a   b FROM x', '9-9 from [] y']);
+    expect(parseDockerfile(text).problems.map((p) => `${p.line} ${p.code}`)).toEqual([
+      '7 NoEmptyContinuation',
+    ]);
+    // A line of one blank, and one escape character after blanks, at the end of the file.
+    expect(summary('FROM x\n \nFROM y \t\\')).toEqual(['1-1 from [] x', '3-3 from [] y']);
+  });
+
   it('strips every trailing CR', () => {
     expect(summary('FROM x\r\r\nFROM y\r\n')).toEqual(['1-1 from [] x', '2-2 from [] y']);
   });

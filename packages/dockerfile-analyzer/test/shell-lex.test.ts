@@ -88,4 +88,23 @@ describe('shell word processing (BuildKit shell/lex.go)', () => {
     });
     expect(result.words).toEqual(['RUN', 'cat', '<<"EOF"', '$X', '${Y:-z}', '>', 'out']);
   });
+
+  it("splits words on Go's unicode.IsSpace, keeping characters outside the BMP whole", () => {
+    const words = (word: string, vars: Record<string, string> = {}) =>
+      lexWord(word, env(vars), { escape: '\\', words: true }).words;
+    // No special characters: the fast path. NBSP, U+0085, U+3000 and U+2028 are spaces in Go.
+    expect(words('  a\u00a0b\u0085c\u3000\t d\u2028x\u{1F600}y  ')).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'x\u{1F600}y',
+    ]);
+    expect(words('\u{1F600}')).toEqual(['\u{1F600}']);
+    expect(words(' \u00a0 ')).toEqual([]);
+    // A variable's value is split the same way (the lexer's path).
+    expect(words('$A', { A: 'p\u00a0q\u{1F600} r' })).toEqual(['p', 'q\u{1F600}', 'r']);
+    // A lone surrogate is one character, not a space.
+    expect(words('a\ud800 b')).toEqual(['a\ud800', 'b']);
+  });
 });
