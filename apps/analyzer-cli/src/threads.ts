@@ -4,7 +4,8 @@
 // that reason; Node runs it at the main thread's. On a machine with few CPUs (a CI runner or a pod
 // with 2 vCPUs) Node's four workers then compete with the main thread while a cold run warms up:
 // `image-factory base-images` on 2,000 Dockerfiles took ~535 ms, and ~435 ms with the other threads
-// lowered (2 vCPUs, Node 20; `pnpm bench`, discovery). With idle CPUs nothing changes.
+// lowered (2 vCPUs, Node 20; `pnpm bench`, discovery). Node 24 measured the same either way, and with
+// idle CPUs nothing changes.
 
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
