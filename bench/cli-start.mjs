@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI_BIN, ROOT, requireBuilt } from './lib/context.mjs';
 import { assertExit, runProcess } from './lib/measure.mjs';
+import { runStandalone } from './lib/script.mjs';
 import { fmtMs, fmtRatio, median, range, table } from './lib/stats.mjs';
 
 export const TARGET_RATIO = 3;
@@ -72,16 +73,7 @@ export async function benchCliStart(options = {}) {
   };
 }
 
-async function main() {
+runStandalone(import.meta.url, 'cli start', () => {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
-  const result = await benchCliStart({ runs: Number(values.runs) });
-  for (const check of result.checks)
-    console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.metric}: ${check.value} (${check.target})`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error) => {
-    console.error(`cli start benchmark crashed: ${error.message}`);
-    process.exit(1);
-  });
-}
+  return benchCliStart({ runs: Number(values.runs) });
+});

@@ -33,6 +33,7 @@ import {
   WORK,
 } from './lib/context.mjs';
 import { assertExit, RSS_METHOD, runProcess } from './lib/measure.mjs';
+import { runStandalone } from './lib/script.mjs';
 import { fmtInt, fmtMs, fmtRatio, median, table } from './lib/stats.mjs';
 
 export const TARGET_FILES_PER_SECOND = 5000;
@@ -400,18 +401,9 @@ export async function benchDiscovery(options = {}) {
   };
 }
 
-async function main() {
+runStandalone(import.meta.url, 'discovery', () => {
   const { values } = parseArgs({
     options: { runs: { type: 'string', default: '5' }, files: { type: 'string', default: '2000' } },
   });
-  const result = await benchDiscovery({ runs: Number(values.runs), files: Number(values.files) });
-  for (const check of result.checks)
-    console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.metric}: ${check.value} (${check.target})`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error) => {
-    console.error(`discovery benchmark crashed: ${error.message}`);
-    process.exit(1);
-  });
-}
+  return benchDiscovery({ runs: Number(values.runs), files: Number(values.files) });
+});

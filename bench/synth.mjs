@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { generateStateRepo } from './gen/state-repo.mjs';
 import { cachedGenerate, ensureDir, FLOOR, requireBuilt, SYNTH_MAIN, WORK } from './lib/context.mjs';
 import { assertExit, rssMethodLabel, runProcess } from './lib/measure.mjs';
+import { runStandalone } from './lib/script.mjs';
 import { fmtInt, fmtMiB, fmtMs, fmtRatio, median, table } from './lib/stats.mjs';
 
 export const TARGET_RATIO = 2;
@@ -232,7 +233,7 @@ export async function benchSynth(options = {}) {
   };
 }
 
-async function main() {
+runStandalone(import.meta.url, 'synth', () => {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '5' },
@@ -241,19 +242,10 @@ async function main() {
       images: { type: 'string', default: String(FLEET.images) },
     },
   });
-  const result = await benchSynth({
+  return benchSynth({
     runs: Number(values.runs),
     growthRuns: Number(values['growth-runs']),
     sizes: values.sizes.split(',').map(Number),
     headline: Number(values.images),
   });
-  for (const check of result.checks)
-    console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.metric}: ${check.value} (${check.target})`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error) => {
-    console.error(`synth benchmark crashed: ${error.message}`);
-    process.exit(1);
-  });
-}
+});

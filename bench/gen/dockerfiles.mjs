@@ -19,6 +19,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRng, digestFrom } from '../lib/rng.mjs';
+import { isMain } from '../lib/script.mjs';
 import { catalogImages } from './catalog.mjs';
 
 const CATALOG = catalogImages();
@@ -505,4 +506,4 @@ function main() {
   console.log(JSON.stringify(summary, null, 2));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (isMain(import.meta.url)) main();

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { createRng, digestFrom, timestampAt } from '../lib/rng.mjs';
+import { isMain } from '../lib/script.mjs';
 import { catalogImages, syntheticImage } from './catalog.mjs';
 
 const TEAMS = [
@@ -351,4 +352,4 @@ function main() {
   console.log(JSON.stringify(summary, null, 2));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (isMain(import.meta.url)) main();
