@@ -15,6 +15,8 @@ export const FLOOR = join(ROOT, 'bench', 'floor.mjs');
 export const OLD_SCAN = join(ROOT, 'bench', 'old-tool-scan.py');
 /** The same scan ported to Node (the platform's share of the comparison). */
 export const OLD_SCAN_NODE = join(ROOT, 'bench', 'old-tool-scan.mjs');
+/** Our analysis timed inside one process, like the old scan's own timing. */
+export const PASS_SCRIPT = join(ROOT, 'bench', 'analyzer-pass.mjs');
 
 /** Creates `dir` (and parents). */
 export function ensureDir(dir) {
