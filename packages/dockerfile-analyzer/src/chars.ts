@@ -50,7 +50,8 @@ export function trimLeftSpace(s: string): string {
 
 /** `strings.TrimSpace(s)`. */
 export function trimSpace(s: string): string {
-  // Fast path: printable ASCII at both ends.
+  // Fast path: printable ASCII at both ends. The length is checked first, as in trimLeftSpace.
+  if (s.length === 0) return s;
   const first = s.charCodeAt(0);
   const last = s.charCodeAt(s.length - 1);
   if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return s;

@@ -73,6 +73,9 @@ describe('extractBuilderFlags', () => {
     ['-x y', [], '-x y'],
     ['--x', ['--x'], ''],
     ['--from="unterminated x', ['--from=unterminated x'], ''],
+    ['', [], ''],
+    ['plain args', [], 'plain args'],
+    ['  --a x', ['--a'], 'x'],
   ])('%j', (line, flags, rest) => {
     expect(extractBuilderFlags(line)).toEqual({ flags, rest });
   });

@@ -37,10 +37,11 @@ const NO_FLAGS: readonly string[] = [];
 
 /** The leading `--flag` words of `line` and what follows them (BuildKit's `extractBuilderFlags`). */
 export function extractBuilderFlags(line: string): { rest: string; flags: readonly string[] } {
-  // Most instructions have no flags: answer them without the word loop or a new array.
-  if (line.charCodeAt(0) !== 0x2d /* - */ && !isSpace(line.charCodeAt(0))) {
-    return { rest: line, flags: NO_FLAGS };
-  }
+  // Most instructions have no flags (and an empty line has none): answer them without the word
+  // loop or a new array. The length is checked before reading the first character.
+  if (line.length === 0) return { rest: line, flags: NO_FLAGS };
+  const first = line.charCodeAt(0);
+  if (first !== 0x2d /* - */ && !isSpace(first)) return { rest: line, flags: NO_FLAGS };
   const flags: string[] = [];
   let pos = 0;
   for (;;) {
