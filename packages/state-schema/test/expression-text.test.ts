@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the cases are literal `${{ }}` and `${% %}` strings
 // State values that carry a Kargo or GitHub Actions expression (`${{ }}`, `${% %}`) are refused
 // with a position: Kargo evaluates them in step configs and verification args, GitHub in workflows.
 import { describe, expect, it } from 'vitest';
@@ -60,7 +61,9 @@ describe('security', () => {
       expect(result.ok).toBe(false);
       const errors = result.ok ? [] : result.problems.filter((p) => p.code === 'expression-delimiter');
       expect(errors.map((p) => [p.line, p.col, p.severity])).toEqual([[line, col, 'error']]);
-      expect(errors[0]?.message).toMatch(new RegExp(`^image "api": ${field.replace(/[.[\]]/g, '\\$&')} contains "\\$\\{[{%]"`));
+      expect(errors[0]?.message).toMatch(
+        new RegExp(`^image "api": ${field.replace(/[.[\]]/g, '\\$&')} contains "\\$\\{[{%]"`),
+      );
     });
 
     it('refuses expressions in settings values and keys, and in base entries', () => {
