@@ -60,6 +60,19 @@ function kindOf(file: string): FileKind {
 
 type Path = readonly (string | number)[];
 
+/** A value of the document, its key in its parent, and the parent. */
+interface Visit {
+  readonly value: unknown;
+  readonly key: string | number | undefined;
+  readonly parent: Visit | undefined;
+}
+
+function pathOf(visit: Visit): Path {
+  const path: (string | number)[] = [];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+  return path;
+}
+
 /**
  * Every string (key or value) of the document in `source` that contains an expression delimiter,
  * as positioned problems: errors, or warnings for fields of machine-written state files that no
@@ -92,19 +105,22 @@ export function findExpressionText(source: YamlSource): StateProblem[] {
     );
   };
 
-  const stack: { value: unknown; path: Path }[] = [{ value: source.data, path: [] }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value, path } = item;
+  // Each entry links to its parent, so that a path is only built for a finding.
+  const stack: Visit[] = [{ value: source.data, key: undefined, parent: undefined }];
+  for (let visit = stack.pop(); visit !== undefined; visit = stack.pop()) {
+    const { value } = visit;
     if (typeof value === 'string') {
       const delimiter = expressionDelimiterIn(value);
-      if (delimiter !== undefined) report(path, value, delimiter, 'value');
+      if (delimiter !== undefined) report(pathOf(visit), value, delimiter, 'value');
     } else if (Array.isArray(value)) {
-      for (const [index, element] of value.entries()) stack.push({ value: element, path: [...path, index] });
+      for (const [index, element] of value.entries())
+        stack.push({ value: element, key: index, parent: visit });
     } else if (value !== null && typeof value === 'object') {
       for (const [key, element] of Object.entries(value)) {
+        const child = { value: element, key, parent: visit };
         const delimiter = expressionDelimiterIn(key);
-        if (delimiter !== undefined) report([...path, key], key, delimiter, 'key');
-        stack.push({ value: element, path: [...path, key] });
+        if (delimiter !== undefined) report(pathOf(child), key, delimiter, 'key');
+        stack.push(child);
       }
     }
   }
