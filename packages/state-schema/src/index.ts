@@ -8,6 +8,7 @@ export {
   WORKFLOWS_DIR,
 } from './build-workflow.js';
 export { DURATION_PATTERN, parseDuration, toKargoDuration } from './duration.js';
+export { EXPRESSION_DELIMITERS, expressionDelimiterIn } from './expression-text.js';
 export {
   buildJsonSchemas,
   JSON_SCHEMA_BASE_URL,

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildModel, type ReadDocuments, type ReadStateFile } from './build-model.js';
+import { findExpressionText } from './expression-text.js';
 import {
   detectLayout,
   IMAGES_FILE,
@@ -178,6 +179,6 @@ function readYaml(
     problems.push(...parsed.problems);
     return undefined;
   }
-  problems.push(...parsed.warnings);
+  problems.push(...parsed.warnings, ...findExpressionText(parsed.source));
   return parsed.source;
 }

@@ -38,6 +38,7 @@ export type StateProblemCode =
   | 'invalid-path'
   | 'invalid-repo'
   | 'invalid-branch'
+  | 'expression-delimiter'
   | 'unknown-base-image'
   | 'base-image-cycle'
   | 'name-mismatch'

@@ -3,17 +3,43 @@
  * workflow per managed image without `source.workflow` (product.md §6), and the state repository's
  * own workflow (validate, then synthesize the manifests). Pure: same input, same bytes.
  *
- * Every value that comes from the state reaches a `run:` script only through `env:` (never
- * interpolated into the script), so a branch or path cannot inject shell code.
+ * State values are untrusted (style.md 13). GitHub evaluates `${{ }}` in nearly every string of a
+ * workflow (step and job names, `run-name`, `with:`, `env:`, `run:`) with `secrets` in scope, so:
+ * - a value from the state appears only as an `env:` value (job or step level), and steps read it
+ *   as `${{ env.NAME }}` in `with:` (the result of an expression is never evaluated again) or as
+ *   `$NAME` in scripts (never interpolated into shell code). Two places GitHub does not evaluate
+ *   are the exceptions: the workflow's `name` (the image name, `[a-z0-9-]`) and the state
+ *   workflow's branch filters (the state branch, escaped by {@link branchFilter});
+ * - a value holding an expression delimiter is refused ({@link UnsafeWorkflowValueError}); the
+ *   loader already rejects such states with a position, this is the second line of defence.
+ *
+ * Credentials: every checkout has `persist-credentials: false`, so no token is left in a `.git/config`
+ * (actions/checkout v4 writes `http.<server>/.extraheader` into `<path>/.git/config` otherwise:
+ * src/git-auth-helper.ts `configureToken`); the source's `.git` is removed before the build, whose
+ * context any Dockerfile can copy into the image; each job gets only the permissions it needs
+ * (the workflow default is none), and steps that push get the token explicitly, for the GitHub
+ * server only.
  */
 import {
   BUILD_WORKFLOW_INPUTS,
-  GENERATED_WORKFLOW_MARKER,
+  buildWorkflowPath,
+  type ImageSource,
   type ManagedImage,
   type Settings,
   WORKFLOWS_DIR,
 } from '@image-factory/state-schema';
-import { stringify } from 'yaml';
+import {
+  COMMIT_MANIFESTS_SCRIPT,
+  COMMIT_VERSION_SCRIPT,
+  GITLAB_CLONE_SCRIPT,
+  REMOVE_GIT_SCRIPT,
+  SOURCE_VERSION_SCRIPT,
+  VERSION_SCRIPT,
+} from './workflow-scripts.js';
+import { checkout, expr, literalReader, originOf, render, type Step, trimSlash } from './workflow-yaml.js';
+
+export { VERSION_SCRIPT } from './workflow-scripts.js';
+export { expr, UnsafeWorkflowValueError } from './workflow-yaml.js';
 
 /** Repository-relative path of the state repository's own workflow. */
 export const STATE_WORKFLOW_PATH = `${WORKFLOWS_DIR}/image-factory.yml`;
@@ -32,90 +58,24 @@ export const DEFAULT_FACTORY_SOURCE: FactorySource = {
   ref: 'main',
 };
 
-const CHECKOUT = 'actions/checkout@v4';
-const BOT_NAME = 'github-actions[bot]';
-const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
 const DEFAULT_GITHUB_URL = 'https://github.com';
 
-type Step = Record<string, unknown>;
-
-/** A GitHub Actions expression, `${{ <expression> }}`. */
-export function expr(expression: string): string {
-  return `$${'{{'} ${expression} }}`;
-}
-
-/** Pushes HEAD to the dispatched branch, rebasing onto concurrent pushes (bounded). */
-const PUSH_WITH_RETRY = `for attempt in 1 2 3 4 5; do
-  if git push origin "HEAD:$GITHUB_REF_NAME"; then exit 0; fi
-  sleep $((attempt * 3))
-  git pull --rebase origin "$GITHUB_REF_NAME"
-done
-echo "::error::could not push to $GITHUB_REF_NAME after 5 attempts"
-exit 1
-`;
-
 /**
- * Bumps the version in $VERSION_FILE by $INCREMENT (patch|minor|major|none) and appends $SUFFIX;
- * writes `version` and `changed` to $GITHUB_OUTPUT.
+ * The build workflow (`.github/workflows/build-<name>.yml`) of a managed image without
+ * `source.workflow`. Job `build` checks out, patches, computes the tag and builds and pushes the
+ * image with read access to the repository (plus `packages: write` for ghcr.io); with a version
+ * file, job `release` then commits the bumped version with `contents: write`, so that the job that
+ * builds a Dockerfile from outside never holds a token that can write the state repository.
  */
-export const VERSION_SCRIPT = `set -euo pipefail
-current=$(tr -d '[:space:]' < "$VERSION_FILE")
-if [[ ! $current =~ ^(v?)([0-9]+)\\.([0-9]+)\\.([0-9]+)([-._0-9A-Za-z]*)$ ]]; then
-  echo "::error::$VERSION_FILE does not hold a version major.minor.patch (got '$current')"
-  exit 1
-fi
-prefix=\${BASH_REMATCH[1]}
-major=$((10#\${BASH_REMATCH[2]}))
-minor=$((10#\${BASH_REMATCH[3]}))
-patch=$((10#\${BASH_REMATCH[4]}))
-case "\${INCREMENT:-patch}" in
-  major) major=$((major + 1)); minor=0; patch=0 ;;
-  minor) minor=$((minor + 1)); patch=0 ;;
-  patch) patch=$((patch + 1)) ;;
-  none) ;;
-  *) echo "::error::increment must be patch, minor, major or none (got '$INCREMENT')"; exit 1 ;;
-esac
-if [[ ! \${SUFFIX:-} =~ ^[0-9A-Za-z._-]{0,64}$ ]]; then
-  echo "::error::suffix may hold only letters, digits, '.', '_' and '-' (got '$SUFFIX')"
-  exit 1
-fi
-version="\${prefix}\${major}.\${minor}.\${patch}\${SUFFIX:-}"
-changed=false
-if [[ $version != "$current" ]]; then
-  printf '%s\\n' "$version" > "$VERSION_FILE"
-  changed=true
-fi
-echo "version=$version" >> "$GITHUB_OUTPUT"
-echo "changed=$changed" >> "$GITHUB_OUTPUT"
-`;
-
-/** Tags a build without a version file: the source commit and the run number, e.g. `sha-0123456789ab-42`. */
-export const SOURCE_VERSION_SCRIPT = `set -euo pipefail
-echo "version=sha-$(git -C source rev-parse --short=12 HEAD)-$GITHUB_RUN_NUMBER" >> "$GITHUB_OUTPUT"
-`;
-
-/** Shallow clone of a GitLab source; the token reaches git through a credential helper reading $GITLAB_TOKEN. */
-export const GITLAB_CLONE_SCRIPT = `set -euo pipefail
-git -c credential.helper='!f() { test "$1" = get && printf "username=oauth2\\npassword=%s\\n" "$GITLAB_TOKEN"; }; f' \\
-  clone --depth 1 --single-branch --branch "$SOURCE_BRANCH" -- "$SOURCE_URL" source
-echo "commit=$(git -C source rev-parse HEAD)" >> "$GITHUB_OUTPUT"
-`;
-
-function render(header: readonly string[], body: Record<string, unknown>): string {
-  return `${[GENERATED_WORKFLOW_MARKER, ...header.map((line) => `# ${line}`)].join('\n')}\n${stringify(body, {
-    lineWidth: 0,
-  })}`;
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
-/** The build workflow (`.github/workflows/build-<name>.yml`) of a managed image without `source.workflow`. */
 export function renderBuildWorkflow(image: ManagedImage, settings: Settings): string {
+  const literal = literalReader(buildWorkflowPath(image.name), image.name);
+  const name = literal('name', image.name);
   const local = image.local;
-  const versionFile = local?.versionFile;
+  const versionFile =
+    local?.versionFile === undefined ? undefined : literal('local.versionFile', local.versionFile);
   const source = image.source;
+  const registry = literal('registry', image.reference.registry);
+  const imageName = literal('repository', image.reference.name);
   const inputs: Record<string, unknown> = {
     [BUILD_WORKFLOW_INPUTS.reason]: {
       description: 'Why the image is rebuilt (e.g. which base image changed)',
@@ -139,22 +99,41 @@ export function renderBuildWorkflow(image: ManagedImage, settings: Settings): st
     };
   }
 
+  const serverUrl = trimSlash(
+    source.provider === 'gitlab'
+      ? literal('gitlab.url (image-factory.yaml)', settings.gitlab.url)
+      : literal('github.url (image-factory.yaml)', settings.github.url),
+  );
+  const repo = literal('source.repo', source.repo);
+  const dockerfile =
+    local?.dockerfile !== undefined
+      ? `state/${literal('local.dockerfile', local.dockerfile)}`
+      : `source/${literal('source.dockerfile', source.dockerfile)}`;
+  // Every state value the build job's steps use, read as ${{ env.NAME }} or $NAME.
+  const env: Record<string, string> = {
+    IMAGE: imageName,
+    REGISTRY: registry,
+    DOCKERFILE: dockerfile,
+    SOURCE_BRANCH: literal('source.branch', source.branch),
+    SOURCE_URL: `${serverUrl}/${repo}`,
+    ...sourceCheckoutEnv(source.provider, repo, serverUrl),
+  };
+
+  const patchFiles = (local?.patchFiles ?? []).map((patch, index) =>
+    literal(`local.patchFiles[${index}]`, patch),
+  );
   const steps: Step[] = [
-    { name: 'Check out the state repository', uses: CHECKOUT, with: { path: 'state' } },
-    sourceCheckoutStep(image, settings),
-  ];
-  for (const patch of local?.patchFiles ?? []) {
-    steps.push({
-      name: `Apply ${patch}`,
+    checkout('Check out the state repository', 'state'),
+    sourceCheckoutStep(source, serverUrl),
+    ...patchFiles.map((patch, index) => ({
+      name: `Apply patch ${index + 1} of ${patchFiles.length}`,
       'working-directory': 'source',
       env: { PATCH_FILE: patch },
       run: 'git apply --verbose --whitespace=nowarn -- "$GITHUB_WORKSPACE/state/$PATCH_FILE"\n',
-    });
-  }
-  steps.push(
+    })),
     versionFile !== undefined
       ? {
-          name: `Compute the version from ${versionFile}`,
+          name: 'Compute the version',
           id: 'version',
           env: {
             VERSION_FILE: `state/${versionFile}`,
@@ -164,191 +143,239 @@ export function renderBuildWorkflow(image: ManagedImage, settings: Settings): st
           run: VERSION_SCRIPT,
         }
       : { name: 'Compute the version from the source commit', id: 'version', run: SOURCE_VERSION_SCRIPT },
-  );
-  const imageName = image.reference.name;
-  const sourceUrl = `${trimSlash(source.provider === 'gitlab' ? settings.gitlab.url : settings.github.url)}/${source.repo}`;
-  steps.push(
+    { name: 'Remove the git metadata from the build context', run: REMOVE_GIT_SCRIPT },
     { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action@v3' },
     {
-      name: `Log in to ${image.reference.registry}`,
+      name: 'Log in to the registry',
       uses: 'docker/login-action@v3',
       with:
-        image.reference.registry === 'ghcr.io'
-          ? { registry: 'ghcr.io', username: expr('github.actor'), password: expr('secrets.GITHUB_TOKEN') }
+        registry === 'ghcr.io'
+          ? {
+              registry: expr('env.REGISTRY'),
+              username: expr('github.actor'),
+              password: expr('secrets.GITHUB_TOKEN'),
+            }
           : {
-              registry: image.reference.registry,
+              registry: expr('env.REGISTRY'),
               username: expr('secrets.IMAGE_FACTORY_REGISTRY_USERNAME'),
               password: expr('secrets.IMAGE_FACTORY_REGISTRY_PASSWORD'),
             },
     },
     {
-      name: `Build and push ${imageName}`,
+      name: 'Build and push the image',
       uses: 'docker/build-push-action@v6',
       with: {
         context: 'source',
-        file: local?.dockerfile !== undefined ? `state/${local.dockerfile}` : `source/${source.dockerfile}`,
+        file: expr('env.DOCKERFILE'),
         push: true,
-        tags: `${imageName}:${expr('steps.version.outputs.version')}`,
+        tags: `${expr('env.IMAGE')}:${expr('steps.version.outputs.version')}`,
         labels: [
-          `org.opencontainers.image.source=${sourceUrl}`,
+          `org.opencontainers.image.source=${expr('env.SOURCE_URL')}`,
           `org.opencontainers.image.revision=${expr('steps.source.outputs.commit')}`,
           `org.opencontainers.image.version=${expr('steps.version.outputs.version')}`,
           '',
         ].join('\n'),
       },
     },
-  );
+  ];
+
+  const jobs: Record<string, unknown> = {
+    build: {
+      name: 'Build and push',
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 60,
+      // Read the state and source repositories; push to ghcr.io with the workflow token.
+      permissions: { contents: 'read', ...(registry === 'ghcr.io' ? { packages: 'write' } : {}) },
+      env,
+      ...(versionFile !== undefined
+        ? {
+            outputs: {
+              version: expr('steps.version.outputs.version'),
+              changed: expr('steps.version.outputs.changed'),
+              previous: expr('steps.version.outputs.previous'),
+            },
+          }
+        : {}),
+      steps,
+    },
+  };
   if (versionFile !== undefined) {
-    steps.push({
-      name: `Commit ${versionFile}`,
-      if: "steps.version.outputs.changed == 'true'",
-      'working-directory': 'state',
-      env: { VERSION_FILE: versionFile, VERSION: expr('steps.version.outputs.version'), IMAGE: image.name },
-      run: `set -euo pipefail
-git config user.name "${BOT_NAME}"
-git config user.email "${BOT_EMAIL}"
-git add -- "$VERSION_FILE"
-git commit --message "image-factory: release $IMAGE $VERSION"
-${PUSH_WITH_RETRY}`,
-    });
+    jobs.release = {
+      name: 'Commit the version',
+      needs: 'build',
+      if: "needs.build.outputs.changed == 'true'",
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 10,
+      permissions: { contents: 'write' },
+      env: { IMAGE_NAME: name, VERSION_FILE: versionFile },
+      steps: [
+        checkout('Check out the state repository', 'state'),
+        {
+          name: 'Commit the version',
+          'working-directory': 'state',
+          env: {
+            VERSION: expr('needs.build.outputs.version'),
+            PREVIOUS: expr('needs.build.outputs.previous'),
+            GIT_TOKEN: expr('github.token'),
+          },
+          run: COMMIT_VERSION_SCRIPT,
+        },
+      ],
+    };
   }
 
   const body = {
-    name: `build ${image.name}`,
-    'run-name': `build ${image.name}${expr("inputs.reason != '' && format(' ({0})', inputs.reason) || ''")}`,
+    name: `build ${name}`,
+    'run-name': `${expr('github.workflow')}${expr("inputs.reason != '' && format(' ({0})', inputs.reason) || ''")}`,
     on: { workflow_dispatch: { inputs } },
-    permissions: { contents: versionFile !== undefined ? 'write' : 'read', packages: 'write' },
-    concurrency: { group: `image-factory-build-${image.name}`, 'cancel-in-progress': false },
-    jobs: {
-      build: {
-        name: `Build ${imageName}`,
-        'runs-on': 'ubuntu-latest',
-        'timeout-minutes': 60,
-        steps,
-      },
-    },
+    permissions: {},
+    concurrency: { group: `image-factory-${expr('github.workflow')}`, 'cancel-in-progress': false },
+    jobs,
   };
   return render(
     [
-      `Builds ${imageName} for the images.yaml entry "${image.name}"; dispatched by the Kargo rebuild stage.`,
+      `Builds ${imageName} for the images.yaml entry "${name}"; dispatched by the Kargo rebuild stage.`,
       'Regenerate with `image-factory generate-state`.',
     ],
     body,
   );
 }
 
-function sourceCheckoutStep(image: ManagedImage, settings: Settings): Step {
-  const source = image.source;
+/** What the source checkout needs in the build job's `env`, besides the repository and branch. */
+function sourceCheckoutEnv(
+  provider: ImageSource['provider'],
+  repo: string,
+  serverUrl: string,
+): Record<string, string> {
+  if (provider === 'gitlab') {
+    return {
+      CLONE_URL: `${serverUrl}/${repo}.git`,
+      // The GitLab token is handed to this server only.
+      SOURCE_ORIGIN: originOf(serverUrl, 'gitlab.url (image-factory.yaml)'),
+    };
+  }
+  return {
+    SOURCE_REPOSITORY: repo,
+    ...(serverUrl === DEFAULT_GITHUB_URL ? {} : { SOURCE_SERVER_URL: serverUrl }),
+  };
+}
+
+/** Checks the source out into `source/` (step id `source`, whose `commit` output labels the image). */
+function sourceCheckoutStep(source: ImageSource, serverUrl: string): Step {
   if (source.provider === 'gitlab') {
     return {
-      name: `Check out ${source.repo}@${source.branch} from GitLab`,
+      name: 'Check out the source from GitLab',
       id: 'source',
-      env: {
-        SOURCE_URL: `${trimSlash(settings.gitlab.url)}/${source.repo}.git`,
-        SOURCE_BRANCH: source.branch,
-        GITLAB_TOKEN: expr('secrets.IMAGE_FACTORY_GITLAB_TOKEN'),
-      },
+      env: { GITLAB_TOKEN: expr('secrets.IMAGE_FACTORY_GITLAB_TOKEN') },
       run: GITLAB_CLONE_SCRIPT,
     };
   }
-  const githubUrl = trimSlash(settings.github.url);
-  return {
-    name: `Check out ${source.repo}@${source.branch}`,
+  return checkout('Check out the source', 'source', {
     id: 'source',
-    uses: CHECKOUT,
     with: {
-      repository: source.repo,
-      ref: source.branch,
-      path: 'source',
+      repository: expr('env.SOURCE_REPOSITORY'),
+      ref: expr('env.SOURCE_BRANCH'),
       token: expr('secrets.IMAGE_FACTORY_SOURCE_TOKEN || github.token'),
-      ...(githubUrl !== DEFAULT_GITHUB_URL ? { 'github-server-url': githubUrl } : {}),
+      ...(serverUrl === DEFAULT_GITHUB_URL ? {} : { 'github-server-url': expr('env.SOURCE_SERVER_URL') }),
     },
-  };
+  });
+}
+
+/**
+ * A branch as a GitHub branch filter pattern: `*`, `?`, `+`, `[`, `]` and a leading `!` are
+ * pattern syntax, escaped with `\` so that the filter matches exactly this branch.
+ */
+export function branchFilter(branch: string): string {
+  return branch.replace(/[*?+[\]\\]/g, '\\$&').replace(/^!/, '\\!');
 }
 
 /**
  * The state repository's own workflow (`.github/workflows/image-factory.yml`): on pull requests,
- * validate and `synth --check`; on pushes to the state branch (and by hand), validate, synthesize
- * and commit the manifests when they changed, so that analysis → state commit → manifests closes.
+ * job `check` validates and runs `synth --check` with read access; on pushes to the state branch
+ * (and by hand), job `synth` validates, synthesizes and commits the manifests when they changed,
+ * so that analysis → state commit → manifests closes. Only `synth` may write the repository.
  */
 export function renderStateWorkflow(
   settings: Settings,
   factory: FactorySource = DEFAULT_FACTORY_SOURCE,
 ): string {
-  const branch = settings.stateRepo.branch;
+  const literal = literalReader(STATE_WORKFLOW_PATH, undefined);
+  const branch = literal('stateRepo.branch (image-factory.yaml)', settings.stateRepo.branch);
+  const output = literal('output (image-factory.yaml)', settings.output);
+  const setup: Step[] = [
+    checkout('Check out the state repository', 'state'),
+    checkout('Check out image-factory', 'factory', {
+      with: { repository: expr('env.IMAGE_FACTORY_REPOSITORY'), ref: expr('env.IMAGE_FACTORY_REF') },
+    }),
+    {
+      name: 'Set up pnpm',
+      uses: 'pnpm/action-setup@v4',
+      with: { package_json_file: 'factory/package.json' },
+    },
+    {
+      name: 'Set up Node.js',
+      uses: 'actions/setup-node@v4',
+      with: { 'node-version': 24, cache: 'pnpm', 'cache-dependency-path': 'factory/pnpm-lock.yaml' },
+    },
+    {
+      name: 'Install and build image-factory',
+      'working-directory': 'factory',
+      run: 'pnpm install --frozen-lockfile\npnpm turbo run build --filter=@image-factory/analyzer-cli --filter=@image-factory/synth\n',
+    },
+    {
+      name: 'Validate the state',
+      'working-directory': 'factory',
+      run: 'pnpm exec image-factory validate --state-dir "$GITHUB_WORKSPACE/state"\n',
+    },
+  ];
   const body = {
     name: 'image-factory',
     on: {
-      push: { branches: [branch] },
-      pull_request: { branches: [branch] },
+      push: { branches: [branchFilter(branch)] },
+      pull_request: { branches: [branchFilter(branch)] },
       workflow_dispatch: {},
     },
-    permissions: { contents: 'write' },
+    permissions: {},
     concurrency: { group: `image-factory-${expr('github.ref')}`, 'cancel-in-progress': false },
-    env: { IMAGE_FACTORY_REPOSITORY: factory.repository, IMAGE_FACTORY_REF: factory.ref },
+    env: {
+      IMAGE_FACTORY_REPOSITORY: literal('factory repository', factory.repository),
+      IMAGE_FACTORY_REF: literal('factory ref', factory.ref),
+    },
     jobs: {
-      synth: {
-        name: 'Validate and synthesize',
+      check: {
+        name: 'Validate and check the manifests',
+        if: "github.event_name == 'pull_request'",
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 30,
+        permissions: { contents: 'read' },
         steps: [
-          { name: 'Check out the state repository', uses: CHECKOUT, with: { path: 'state' } },
-          {
-            name: 'Check out image-factory',
-            uses: CHECKOUT,
-            with: {
-              repository: expr('env.IMAGE_FACTORY_REPOSITORY'),
-              ref: expr('env.IMAGE_FACTORY_REF'),
-              path: 'factory',
-            },
-          },
-          {
-            name: 'Set up pnpm',
-            uses: 'pnpm/action-setup@v4',
-            with: { package_json_file: 'factory/package.json' },
-          },
-          {
-            name: 'Set up Node.js',
-            uses: 'actions/setup-node@v4',
-            with: { 'node-version': 24, cache: 'pnpm', 'cache-dependency-path': 'factory/pnpm-lock.yaml' },
-          },
-          {
-            name: 'Install and build image-factory',
-            'working-directory': 'factory',
-            run: 'pnpm install --frozen-lockfile\npnpm turbo run build --filter=@image-factory/analyzer-cli --filter=@image-factory/synth\n',
-          },
-          {
-            name: 'Validate the state',
-            'working-directory': 'factory',
-            run: 'pnpm exec image-factory validate --state-dir "$GITHUB_WORKSPACE/state"\n',
-          },
+          ...setup,
           {
             name: 'Check that the manifests are up to date',
-            if: "github.event_name == 'pull_request'",
             'working-directory': 'factory',
             run: 'pnpm synth --state-dir "$GITHUB_WORKSPACE/state" --check\n',
           },
+        ],
+      },
+      synth: {
+        name: 'Validate and synthesize',
+        if: "github.event_name != 'pull_request'",
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 30,
+        permissions: { contents: 'write' },
+        env: { OUTPUT: output },
+        steps: [
+          ...setup,
           {
             name: 'Synthesize the manifests',
-            if: "github.event_name != 'pull_request'",
             'working-directory': 'factory',
             run: 'pnpm synth --state-dir "$GITHUB_WORKSPACE/state"\n',
           },
           {
             name: 'Commit the manifests',
-            if: "github.event_name != 'pull_request'",
             'working-directory': 'state',
-            env: { OUTPUT: settings.output },
-            run: `set -euo pipefail
-git add -- "$OUTPUT"
-if git diff --cached --quiet; then
-  echo "$OUTPUT is up to date"
-  exit 0
-fi
-git config user.name "${BOT_NAME}"
-git config user.email "${BOT_EMAIL}"
-git commit --message "image-factory: synthesize $OUTPUT"
-${PUSH_WITH_RETRY}`,
+            env: { GIT_TOKEN: expr('github.token') },
+            run: COMMIT_MANIFESTS_SCRIPT,
           },
         ],
       },

@@ -1,9 +1,11 @@
 // A small local executor for the generated GitHub Actions workflows: `run:` steps execute for real
-// (bash, like GitHub's default shell), `actions/checkout` clones local bare repositories, and the
-// docker actions are recorded with their inputs resolved. Enough to prove that the scripts, the
-// expressions and the step wiring of a generated workflow do what they claim.
+// (bash, like GitHub's default shell), `actions/checkout` clones local bare repositories (leaving
+// the token in .git/config as actions/checkout v4 does unless `persist-credentials: false`), and the
+// docker actions are recorded with their inputs resolved, the build with a snapshot of its context.
+// Enough to prove that the scripts, the expressions, the job and step wiring of a generated
+// workflow do what they claim, and that no token reaches the build context.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { git, TEST_GIT_ENV } from './git-repos.js';
@@ -19,9 +21,22 @@ interface Step {
   readonly 'working-directory'?: string;
 }
 
+interface Job {
+  readonly if?: string;
+  readonly needs?: string | string[];
+  readonly env?: Record<string, string>;
+  readonly outputs?: Record<string, string>;
+  readonly steps: Step[];
+}
+
+interface Workflow {
+  readonly env?: Record<string, string>;
+  readonly jobs: Record<string, Job>;
+}
+
 /** What the run needs: where repositories live, the dispatch inputs, and the GitHub context. */
 export interface RunOptions {
-  /** Workspace directory (created). */
+  /** Workspace directory (created; each job after the first gets its own, `<workspace>-<job>`). */
   readonly workspace: string;
   /** The repository the workflow belongs to (checked out without `repository:`). */
   readonly selfRepo: string;
@@ -31,6 +46,8 @@ export interface RunOptions {
   readonly refName?: string;
   readonly runNumber?: number;
   readonly eventName?: string;
+  /** `github.server_url` and `$GITHUB_SERVER_URL`. @default 'https://github.com' */
+  readonly serverUrl?: string;
   /** Repository secrets (`GITHUB_TOKEN` is always there). */
   readonly secrets?: Readonly<Record<string, string>>;
   /** Extra environment for `run:` steps (e.g. PATH with fakes). */
@@ -45,112 +62,207 @@ export interface RunOptions {
 export interface UsedAction {
   readonly uses: string;
   readonly with: Record<string, string>;
+  /**
+   * `docker/build-push-action` only: every file of the build context as BuildKit receives it
+   * (path relative to the context -> content; a symbolic link as its target), without applying a
+   * `.dockerignore`, which the source repository controls.
+   */
+  readonly context?: ReadonlyMap<string, Buffer>;
 }
 
 /** The outcome of a run. */
 export interface RunResult {
   readonly actions: UsedAction[];
+  /** Step outputs by step id, over all jobs. */
   readonly outputs: Record<string, Record<string, string>>;
   /** Names of the steps that ran. */
   readonly ran: string[];
+  /** Ids of the jobs that ran. */
+  readonly jobs: string[];
   /** The failing step and its stderr, when one failed. */
-  readonly failure?: { step: string; stderr: string; stdout: string } | undefined;
+  readonly failure?: { job: string; step: string; stderr: string; stdout: string } | undefined;
 }
 
-/** Parses a generated workflow and runs its only job. */
+/** The token `github.token` and `secrets.GITHUB_TOKEN` stand for. */
+export const WORKFLOW_TOKEN = 'gh-token';
+
+/**
+ * Parses a generated workflow and runs its jobs in order: a job runs when every job it `needs` ran
+ * and its `if` holds (GitHub skips a job whose need was skipped); job outputs feed `needs`.
+ */
 export async function runWorkflow(text: string, options: RunOptions): Promise<RunResult> {
-  const workflow = parse(text) as { jobs: Record<string, { steps: Step[] }> };
-  const job = Object.values(workflow.jobs)[0];
-  if (!job) throw new Error('workflow without a job');
-  mkdirSync(options.workspace, { recursive: true });
+  const workflow = parse(text) as Workflow;
+  if (Object.keys(workflow.jobs ?? {}).length === 0) throw new Error('workflow without a job');
   const outputs: Record<string, Record<string, string>> = {};
   const actions: UsedAction[] = [];
   const ran: string[] = [];
-  const context = {
+  const jobs: string[] = [];
+  const serverUrl = options.serverUrl ?? 'https://github.com';
+  const needs: Record<string, { outputs: Record<string, string> }> = {};
+  const base = {
     inputs: { ...options.inputs },
     github: {
-      token: 'gh-token',
+      token: WORKFLOW_TOKEN,
       actor: 'octocat',
       event_name: options.eventName ?? 'workflow_dispatch',
       ref_name: options.refName ?? 'main',
+      server_url: serverUrl,
     },
-    secrets: { GITHUB_TOKEN: 'gh-token', ...options.secrets } as Record<string, string>,
-    steps: outputs,
-    env: {} as Record<string, string>,
+    secrets: { GITHUB_TOKEN: WORKFLOW_TOKEN, ...options.secrets } as Record<string, string>,
+    needs,
   };
-  const evaluate = (text: string) => evaluateTemplate(text, context);
-  for (const step of job.steps) {
-    const name = step.name ?? step.uses ?? 'step';
-    if (options.skip?.includes(name)) continue;
-    if (step.if !== undefined && !evaluateCondition(step.if, context)) continue;
-    options.before?.[name]?.(options.workspace);
-    ran.push(name);
-    const withs = Object.fromEntries(
-      Object.entries(step.with ?? {}).map(([k, v]) => [k, evaluate(String(v))]),
-    );
-    const stepOutputs: Record<string, string> = {};
-    if (step.uses?.startsWith('actions/checkout@')) {
-      const repository = withs.repository;
-      const url = repository ? options.repos?.[repository] : options.selfRepo;
-      if (!url) throw new Error(`no local repository for ${repository}`);
-      const dest = join(options.workspace, withs.path ?? '.');
-      git(
-        options.workspace,
-        'clone',
-        '--quiet',
-        '--branch',
-        withs.ref ?? options.refName ?? 'main',
-        url,
-        dest,
+  const workflowEnv = evaluateEnv(workflow.env, { ...base, env: {} });
+  for (const [jobId, job] of Object.entries(workflow.jobs)) {
+    const jobNeeds = typeof job.needs === 'string' ? [job.needs] : (job.needs ?? []);
+    if (!jobNeeds.every((need) => jobs.includes(need))) continue;
+    if (job.if !== undefined && !evaluateCondition(job.if, { ...base, env: workflowEnv })) continue;
+    jobs.push(jobId);
+    const workspace = jobs.length === 1 ? options.workspace : `${options.workspace}-${jobId}`;
+    mkdirSync(workspace, { recursive: true });
+    const jobEnv = { ...workflowEnv, ...evaluateEnv(job.env, { ...base, env: workflowEnv }) };
+    const stepsContext: Record<string, { outputs: Record<string, string> }> = {};
+    for (const step of job.steps) {
+      const name = step.name ?? step.uses ?? 'step';
+      if (options.skip?.includes(name)) continue;
+      const before = { ...base, steps: stepsContext, env: jobEnv };
+      if (step.if !== undefined && !evaluateCondition(step.if, before)) continue;
+      options.before?.[name]?.(workspace);
+      ran.push(name);
+      const env = { ...jobEnv, ...evaluateEnv(step.env, before) };
+      const context = { ...before, env };
+      const withs = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [k, evaluateTemplate(String(v), context)]),
       );
-      stepOutputs.commit = git(dest, 'rev-parse', 'HEAD').trim();
-      actions.push({ uses: step.uses, with: withs });
-    } else if (step.uses) {
-      actions.push({ uses: step.uses, with: withs });
-    } else if (step.run !== undefined) {
-      const outputFile = join(options.workspace, `.output-${ran.length}`);
-      writeFileSync(outputFile, '');
-      const env = {
-        ...TEST_GIT_ENV,
-        ...options.env,
-        GITHUB_WORKSPACE: options.workspace,
-        GITHUB_OUTPUT: outputFile,
-        GITHUB_RUN_NUMBER: String(options.runNumber ?? 7),
-        GITHUB_REF_NAME: options.refName ?? 'main',
-        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-        ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, evaluate(String(v))])),
-      };
-      const cwd = join(options.workspace, step['working-directory'] ?? '.');
-      // Asynchronous, so that servers running in this process (the HTTP git server) can answer.
-      const result = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          'bash',
-          ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run ?? ''],
-          { cwd, env, encoding: 'utf8', timeout: 30_000 },
-          (error, stdout, stderr) =>
-            resolve({
-              status: error ? (typeof error.code === 'number' ? error.code : 99) : 0,
-              stdout,
-              stderr,
-            }),
-        );
-      });
-      if (result.status !== 0) {
-        return {
-          actions,
-          outputs,
-          ran,
-          failure: { step: name, stderr: result.stderr, stdout: result.stdout },
-        };
+      const stepOutputs: Record<string, string> = {};
+      if (step.uses?.startsWith('actions/checkout@')) {
+        stepOutputs.commit = await emulateCheckout(withs, workspace, options, context.github.token);
+        actions.push({ uses: step.uses, with: withs });
+      } else if (step.uses?.startsWith('docker/build-push-action@')) {
+        actions.push({
+          uses: step.uses,
+          with: withs,
+          context: snapshot(join(workspace, withs.context ?? '.')),
+        });
+      } else if (step.uses) {
+        actions.push({ uses: step.uses, with: withs });
+      } else if (step.run !== undefined) {
+        const outputFile = join(workspace, `.output-${ran.length}`);
+        writeFileSync(outputFile, '');
+        const result = await exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
+          cwd: join(workspace, step['working-directory'] ?? '.'),
+          env: {
+            ...TEST_GIT_ENV,
+            ...options.env,
+            GITHUB_WORKSPACE: workspace,
+            GITHUB_OUTPUT: outputFile,
+            GITHUB_RUN_NUMBER: String(options.runNumber ?? 7),
+            GITHUB_REF_NAME: options.refName ?? 'main',
+            GITHUB_SERVER_URL: serverUrl,
+            GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+            ...env,
+          },
+        });
+        rmSync(outputFile);
+        if (result.status !== 0) {
+          return {
+            actions,
+            outputs,
+            ran,
+            jobs,
+            failure: { job: jobId, step: name, stderr: result.stderr, stdout: result.stdout },
+          };
+        }
+        for (const line of result.output.split('\n')) {
+          const eq = line.indexOf('=');
+          if (eq > 0) stepOutputs[line.slice(0, eq)] = line.slice(eq + 1);
+        }
       }
-      for (const line of readFileSync(outputFile, 'utf8').split('\n')) {
-        const eq = line.indexOf('=');
-        if (eq > 0) stepOutputs[line.slice(0, eq)] = line.slice(eq + 1);
+      if (step.id) {
+        stepsContext[step.id] = { outputs: stepOutputs };
+        outputs[step.id] = { outputs: stepOutputs } as never;
       }
     }
-    if (step.id) outputs[step.id] = { outputs: stepOutputs } as never;
+    const context = { ...base, steps: stepsContext, env: jobEnv };
+    needs[jobId] = {
+      outputs: Object.fromEntries(
+        Object.entries(job.outputs ?? {}).map(([key, value]) => [key, evaluateTemplate(value, context)]),
+      ),
+    };
   }
-  return { actions, outputs, ran };
+  return { actions, outputs, ran, jobs };
+}
+
+/**
+ * actions/checkout v4: clones with the token (an `http.extraheader`), and unless
+ * `persist-credentials: false`, leaves it in `<path>/.git/config` as
+ * `http.<server origin>/.extraheader = AUTHORIZATION: basic base64(x-access-token:<token>)`
+ * (src/git-auth-helper.ts `configureToken`). Returns the checked-out commit.
+ */
+async function emulateCheckout(
+  withs: Record<string, string>,
+  workspace: string,
+  options: RunOptions,
+  defaultToken: string,
+): Promise<string> {
+  const repository = withs.repository;
+  const url = repository ? options.repos?.[repository] : options.selfRepo;
+  if (!url) throw new Error(`no local repository for ${repository}`);
+  const dest = join(workspace, withs.path ?? '.');
+  // actions/checkout writes the scheme as `basic`; schemes are case-insensitive (RFC 9110 §11.1)
+  // and the test server expects `Basic`.
+  const header = `AUTHORIZATION: Basic ${Buffer.from(`x-access-token:${withs.token || defaultToken}`).toString('base64')}`;
+  const ref = withs.ref || (options.refName ?? 'main');
+  const clone = await exec(
+    'git',
+    ['-c', `http.extraheader=${header}`, 'clone', '--quiet', '--branch', ref, url, dest],
+    { cwd: workspace, env: TEST_GIT_ENV },
+  );
+  if (clone.status !== 0) throw new Error(`checkout of ${url} failed: ${clone.stderr}`);
+  if (withs['persist-credentials'] !== 'false') {
+    const server = new URL(withs['github-server-url'] || (options.serverUrl ?? 'https://github.com')).origin;
+    git(dest, 'config', '--local', `http.${server}/.extraheader`, header);
+  }
+  return git(dest, 'rev-parse', 'HEAD').trim();
+}
+
+/** Every file under `dir` (not following symbolic links), as BuildKit's context transfer would send it. */
+function snapshot(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(join(dir, relative), { withFileTypes: true })) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isSymbolicLink()) files.set(path, Buffer.from(readlinkSync(join(dir, path))));
+      else files.set(path, readFileSync(join(dir, path)));
+    }
+  };
+  walk('');
+  return files;
+}
+
+/** Runs a command asynchronously (so that servers in this process, like the HTTP git server, can answer). */
+function exec(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string | undefined> },
+): Promise<{ status: number; stdout: string; stderr: string; output: string }> {
+  const outputFile = options.env.GITHUB_OUTPUT;
+  return new Promise((resolve) => {
+    execFile(command, [...args], { ...options, encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({
+        status: error ? (typeof error.code === 'number' ? error.code : 99) : 0,
+        stdout,
+        stderr,
+        output: outputFile === undefined ? '' : readFileSync(outputFile, 'utf8'),
+      }),
+    );
+  });
+}
+
+function evaluateEnv(env: Record<string, string> | undefined, context: Context): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env ?? {}).map(([k, v]) => [k, evaluateTemplate(String(v), context)]),
+  );
 }
 
 type Context = Record<string, unknown>;
@@ -197,7 +309,7 @@ function evaluateCondition(condition: string, context: Context): boolean {
   return evaluateExpression(condition, context) === 'true';
 }
 
-/** The scripts must only read user data from env: any `${{` in a run script is a finding. */
+/** The scripts must only read user data from env: any `${{` in a run script is a finding (all jobs). */
 export function runScriptsWithExpressions(text: string): string[] {
   const workflow = parse(text) as { jobs: Record<string, { steps: Step[] }> };
   return Object.values(workflow.jobs)
