@@ -1,7 +1,7 @@
 // `image-factory analyze` against hostile or racing inputs (issue 15 #8 and lows) and analysing the
 // commit that was built (issue 14): the built binary against real git repositories.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -435,6 +435,29 @@ describe('security', () => {
       });
       expect(head.code, head.stderr).toBe(0);
       expect(head.stdout).toContain('base images: python312');
+    });
+
+    it('fetches only the built commit, shallow, in a partial clone', async () => {
+      const root = join(scratch.dir, `case-${++n}`);
+      const { bare, built } = movedOn(root);
+      git(bare, 'config', 'uploadpack.allowFilter', 'true');
+      const g = await Git.create({ env: TEST_GIT_ENV });
+      const dest = join(root, 'co');
+      const checkedOut = await cloneBranch(g, {
+        url: `file://${bare}`,
+        branch: 'main',
+        dest,
+        what: 'src',
+        cwd: root,
+        sparsePaths: ['backstage/Dockerfile'],
+        commit: built,
+      });
+      expect(checkedOut).toBe(built);
+      expect(readFileSync(join(dest, 'backstage', 'Dockerfile'), 'utf8')).toBe('FROM python:3.11-slim\n');
+      expect(listFiles(dest).filter((file) => !file.startsWith('.git/'))).toEqual(['backstage/Dockerfile']);
+      // The built commit alone (depth 1), not the history behind it.
+      expect(git(dest, 'rev-parse', '--is-shallow-repository').trim()).toBe('true');
+      expect(git(dest, 'rev-list', '--count', '--missing=allow-any', built).trim()).toBe('1');
     });
 
     it.each(['v0', 'v2'] as const)(

@@ -10,6 +10,7 @@ import {
   CREDENTIAL_HELPER_SCRIPT,
   CREDENTIALS_ENV_VAR,
   type CredentialRule,
+  checkNoCredentialsInUrl,
   credentialRulesFromEnv,
   gitCredentialPath,
 } from '../src/lib/credentials.js';
@@ -134,6 +135,43 @@ describe('security', () => {
       [{ GITHUB_TOKEN: 't', GITHUB_URL: 'https://u:p@github.com' }, 'is not an http(s) URL of a git host'],
     ])('refuses %j', (env, message) => {
       expect(() => credentialRulesFromEnv(env, { stateRepo: 'https://h/s.git' })).toThrow(message);
+    });
+
+    it.each([
+      'https://github.com/acme/x.git',
+      'http://127.0.0.1:8080/acme/x.git',
+      'ssh://git@github.com/acme/x.git',
+      'git+ssh://git@github.com:22/acme/x.git',
+      'git@github.com:acme/x.git',
+      '../state.git',
+      '/srv/git/x.git',
+    ])('accepts the repository URL %s', (url) => {
+      expect(() => checkNoCredentialsInUrl(url, '--git-repo')).not.toThrow();
+    });
+
+    it.each([
+      ['https://robot:pw@host/x.git', 'https://***@host/x.git'],
+      ['https://ghp_tokenAsUser@github.com/x.git', 'https://***@github.com/x.git'],
+      ['http://tok:pa/ss@host/x.git', 'http://***@host/x.git'],
+      ['ssh://git:pw@host/x.git', 'ssh://***@host/x.git'],
+    ])('refuses the repository URL %s, showing %s', (url, shown) => {
+      expect(() => checkNoCredentialsInUrl(url, '--git-repo')).toThrow(
+        `--git-repo ${shown} carries credentials in the URL`,
+      );
+    });
+
+    it('says so in analyze --help', async () => {
+      const help = await runCli(['analyze', '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('  GIT_USERNAME + GIT_PASSWORD  the --state-repo URL only\n');
+      expect(help.stdout).toContain(
+        '  GITHUB_TOKEN                 repositories on the host of GITHUB_URL (default https://github.com),\n                               as x-access-token\n',
+      );
+      expect(help.stdout).toContain(
+        '  GITLAB_TOKEN                 repositories on the host of GITLAB_URL (default https://gitlab.com),\n                               as oauth2\n',
+      );
+      expect(help.stdout).toMatch(/--git-commit <sha> +the commit that was built/);
+      expect(help.stdout).toMatch(/--built-at <time> +when the version was built, RFC 3339/);
     });
 
     it.each([
@@ -301,7 +339,7 @@ describe('security', () => {
       expect(result.stdout + result.stderr).not.toContain(PASSWORD);
     });
 
-    it('refuses a repository URL that carries a password, before cloning, without printing it', async () => {
+    it('refuses a repository URL that carries credentials, before cloning, without printing them', async () => {
       const state = await serve({ robot: PASSWORD });
       createBareRepo(join(state.root, 'state.git'), STATE_FILES);
       const url = `http://robot:${encodeURIComponent(PASSWORD)}@127.0.0.1:${state.server.port}/state.git`;
@@ -318,7 +356,7 @@ describe('security', () => {
       );
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        `image-factory: --state-repo http://***@127.0.0.1:${state.server.port}/state.git carries a password in the URL\nhint: give the URL without credentials; the job takes them from GIT_USERNAME/GIT_PASSWORD (state repository), GITHUB_TOKEN or GITLAB_TOKEN\n`,
+        `image-factory: --state-repo http://***@127.0.0.1:${state.server.port}/state.git carries credentials in the URL\nhint: give the URL without credentials; they come from GIT_USERNAME/GIT_PASSWORD (the state repository), GITHUB_TOKEN or GITLAB_TOKEN\n`,
       );
       expect(state.server.seen.requests).toEqual([]);
     });

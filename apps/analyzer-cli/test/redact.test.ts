@@ -61,9 +61,9 @@ describe('security', () => {
       expect(git.redact("fatal: unable to access 'http://tok:Sup3r@S3cret@host/x.git/': 403")).toBe(
         "fatal: unable to access 'http://***@host/x.git/': 403",
       );
-      expect(git.redact('cloning the state repository http://tok:pa/ss@host/x.git (branch main) failed')).toBe(
-        'cloning the state repository http://***@host/x.git (branch main) failed',
-      );
+      expect(
+        git.redact('cloning the state repository http://tok:pa/ss@host/x.git (branch main) failed'),
+      ).toBe('cloning the state repository http://***@host/x.git (branch main) failed');
     });
 
     it('hides more rather than less when a path holds an "@" after a port (it could be a password with "/")', () => {

@@ -61,15 +61,19 @@ export const registerAnalyze: RegisterCommand = (program, ctx) => {
     .addHelpText(
       'after',
       `
-Credentials come from the environment, each sent only where it belongs (one git credential helper
-answers for the matching protocol, host, port and path; redirects to another host get nothing):
-  GIT_USERNAME + GIT_PASSWORD  only to the --state-repo URL
-  GITHUB_TOKEN                 only to repositories on the host of GITHUB_URL (default https://github.com), as x-access-token
-  GITLAB_TOKEN                 only to repositories on the host of GITLAB_URL (default https://gitlab.com), as oauth2
-URLs must not carry a password. SOURCE_DATE_EPOCH, when set, fixes the recorded timestamps.
+Credentials come from the environment; each is sent only where it belongs (a git credential
+helper answers only for the matching protocol, host, port and path; a redirect to another host
+gets nothing):
+  GIT_USERNAME + GIT_PASSWORD  the --state-repo URL only
+  GITHUB_TOKEN                 repositories on the host of GITHUB_URL (default https://github.com),
+                               as x-access-token
+  GITLAB_TOKEN                 repositories on the host of GITLAB_URL (default https://gitlab.com),
+                               as oauth2
+Repository URLs must not carry a password. SOURCE_DATE_EPOCH (seconds) fixes the timestamps.
 
-Ordering: a version lower than the recorded currentVersion (both SemVer), or built before the recorded
-lastBuilt (--built-at), is not recorded; when neither tells, the job records its version with a warning.`,
+Order of versions: a tag lower than the recorded currentVersion (both SemVer), else one built
+before the recorded lastBuilt (--built-at), is not recorded (exit 0, "not recorded: <why>");
+when neither tells, the job records its tag and warns.`,
     )
     .action(async (flags: AnalyzeFlags) => {
       const [{ runAnalyzeJob }, { clockFromEnv }, { UsageError }] = await Promise.all([

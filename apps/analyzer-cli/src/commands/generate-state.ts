@@ -27,9 +27,10 @@ export const registerGenerateState: RegisterCommand = (program, ctx) => {
     .addHelpText(
       'after',
       `
-Credentials come from the environment, each sent only to the host it belongs to:
-  GITHUB_TOKEN  to repositories under GITHUB_URL (default: github.url of the settings), as x-access-token
-  GITLAB_TOKEN  to repositories under GITLAB_URL (default: gitlab.url of the settings), as oauth2
+Credentials come from the environment; each is sent only to the host it belongs to:
+  GITHUB_TOKEN  repositories under GITHUB_URL (default: github.url of the settings),
+                as x-access-token
+  GITLAB_TOKEN  repositories under GITLAB_URL (default: gitlab.url of the settings), as oauth2
 Without either, git's own configuration (credential helpers, ssh agent) applies.`,
     )
     .action(async (flags: GenerateStateFlags) => {

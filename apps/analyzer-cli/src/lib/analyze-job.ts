@@ -8,11 +8,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FactoryState, ManagedImage } from '@image-factory/state-schema';
 import { CliError } from '../errors.js';
 import { type Clock, isoTimestamp } from './clock.js';
-import { checkNoPasswordInUrl, credentialRulesFromEnv } from './credentials.js';
+import { checkNoCredentialsInUrl, credentialRulesFromEnv } from './credentials.js';
 import { discoverBaseImages } from './discover.js';
 import { Git } from './git.js';
 import { checkRelativePath, readFileInside } from './paths.js';
-import { redactUrls } from './redact.js';
 import {
   COMMIT_ID,
   checkBranchName,
@@ -145,7 +144,7 @@ export function checkAnalyzeOptions(options: AnalyzeJobOptions): CheckedAnalyzeO
     ['state-repo', options.stateRepo],
   ] as const) {
     if (url.trim() === '') bad(flag, url, 'is empty');
-    checkNoPasswordInUrl(url, `--${flag}`, redactUrls(url));
+    checkNoCredentialsInUrl(url, `--${flag}`);
   }
   const commit = (options.gitCommit ?? '').toLowerCase();
   if (commit !== '' && !COMMIT_ID.test(commit)) {

@@ -13,6 +13,7 @@
  * `https://github.com` never travels over plain `http://github.com`), not a redirect target.
  */
 import { CliError } from '../errors.js';
+import { redactUrls } from './redact.js';
 
 /** Where a credential may go: git's credential request (`protocol`, `host`, `path`) must match. */
 export interface CredentialScope {
@@ -185,24 +186,19 @@ function percentDecode(text: string): string {
 }
 
 /**
- * Refuses a repository URL that carries a password (`https://user:secret@host/...`): git would put
- * it in every child's argv (visible to other users of the machine) and in `.git/config`. The
- * message shows the URL redacted.
+ * Refuses a repository URL that carries credentials (`https://user:secret@host/...`, a token as the
+ * user name, a password holding `/` or `@`): git would put them in every child's argv (visible to
+ * other users of the machine) and in `.git/config`. An ssh user name (`ssh://git@host/...`) is no
+ * secret and is accepted. The message shows the URL redacted.
  */
-export function checkNoPasswordInUrl(url: string, what: string, redacted: string): void {
-  let password = '';
-  try {
-    password = new URL(url).password;
-  } catch {
-    return;
-  }
-  if (password !== '') {
-    throw new CliError(
-      `${what} ${redacted} carries a password in the URL`,
-      1,
-      'give the URL without credentials; the job takes them from GIT_USERNAME/GIT_PASSWORD (state repository), GITHUB_TOKEN or GITLAB_TOKEN',
-    );
-  }
+export function checkNoCredentialsInUrl(url: string, what: string): void {
+  const redacted = redactUrls(url);
+  if (redacted === url || /^(?:git\+)?ssh:\/\/[^:@/]+@/i.test(url)) return;
+  throw new CliError(
+    `${what} ${redacted} carries credentials in the URL`,
+    1,
+    'give the URL without credentials; they come from GIT_USERNAME/GIT_PASSWORD (the state repository), GITHUB_TOKEN or GITLAB_TOKEN',
+  );
 }
 
 /** Name of the variable that hands the rules to the helper (in the git processes' environment). */

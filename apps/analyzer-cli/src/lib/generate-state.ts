@@ -17,7 +17,7 @@ import {
 } from '@image-factory/state-schema';
 import { CliError } from '../errors.js';
 import { type Clock, isoTimestamp } from './clock.js';
-import { checkNoPasswordInUrl, credentialRulesFromEnv } from './credentials.js';
+import { checkNoCredentialsInUrl, credentialRulesFromEnv } from './credentials.js';
 import { type DiscoveredImage, discoverBaseImages } from './discover.js';
 import { Git } from './git.js';
 import { sourceGitUrl } from './git-url.js';
@@ -206,7 +206,7 @@ async function fetchAndDiscover(
     } else {
       const source = image.source;
       const url = sourceGitUrl(source, state.settings, options.gitUrlTemplate);
-      checkNoPasswordInUrl(url, `the source of "${image.name}"`, git.redact(url));
+      checkNoCredentialsInUrl(url, `the source of "${image.name}"`);
       await cloneBranch(git, {
         url,
         branch: source.branch,

@@ -142,9 +142,20 @@ export async function fetchCommit(
   );
 }
 
+/**
+ * Whether `commit` is in the clone. Not `cat-file -e`: in a partial clone, reading a missing object
+ * makes git fetch it from the promisor remote on its own, outside the depth-1 fetch and the
+ * deepening bound of {@link fetchCommit} (and, for a commit that is not behind the fetched tip,
+ * with its history). `rev-list --missing=allow-any` never fetches, and prints the id only for a
+ * commit (nothing for a tree or blob id).
+ */
 async function hasCommit(git: Git, dir: string, commit: string): Promise<boolean> {
-  const result = await git.exec(['cat-file', '-e', `${commit}^{commit}`], dir, `looking up commit ${commit}`);
-  return result.exitCode === 0;
+  const result = await git.exec(
+    ['rev-list', '-n', '1', '--missing=allow-any', commit, '--'],
+    dir,
+    `looking up commit ${commit}`,
+  );
+  return result.exitCode === 0 && result.stdout.trim() === commit;
 }
 
 /** Linux's limit of symbolic links followed in one path lookup (MAXSYMLINKS). */
