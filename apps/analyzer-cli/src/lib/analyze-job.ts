@@ -286,11 +286,11 @@ export async function runAnalyzeJob(
           { tag: options.tag, builtAt: checked.builtAt },
           { currentVersion: image.state?.currentVersion, lastBuilt: image.state?.lastBuilt },
         );
-        if (!order.record) {
-          context.log(`${image.name} ${options.tag} is not recorded: ${order.reason}`);
-          return unchanged(attempt - 1, image.state?.baseImages ?? [], order.reason);
+        if (!order.record) return unchanged(attempt - 1, image.state?.baseImages ?? [], order.reason);
+        if (order.warning && !warnings.includes(order.warning)) {
+          warnings.push(order.warning);
+          context.log(`warning: ${order.warning}`);
         }
-        if (order.warning) context.log(`warning: ${order.warning}`);
         const applied = await applyAnalysis(state, image, references, version, now);
         if (applied.files.length === 0) return unchanged(attempt - 1, applied.baseImages);
         await loadValidState(stateDir, 'the updated state (nothing was pushed)');

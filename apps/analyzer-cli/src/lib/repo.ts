@@ -79,7 +79,8 @@ export async function cloneBranch(git: Git, options: CloneOptions): Promise<stri
   }
   if (sparse || commit !== undefined) {
     await git.run(
-      ['checkout', '--quiet', commit ?? branch],
+      // A trailing "--": the name is a revision, even when a file of that name exists.
+      ['checkout', '--quiet', commit ?? branch, '--'],
       dest,
       `checking out ${label} at ${commit ?? branch}`,
     );
