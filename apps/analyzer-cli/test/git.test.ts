@@ -1,8 +1,9 @@
-// Git plumbing: credentials through GIT_ASKPASS only, redaction, path safety, sparse clones.
+// Git plumbing: credentials through a scoped credential helper only, redaction, path safety, sparse clones.
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Git, GitError, gitCredentialsFromEnv, gitReason } from '../src/lib/git.js';
+import { credentialRulesFromEnv } from '../src/lib/credentials.js';
+import { Git, GitError, gitReason } from '../src/lib/git.js';
 import { checkRelativePath, readFileInside } from '../src/lib/paths.js';
 import { cloneBranch, commitPaths, pushBranch } from '../src/lib/repo.js';
 import { ensureBuilt, runBin } from './helpers/cli.js';
@@ -62,30 +63,14 @@ function grepTree(dir: string, needle: string): string[] {
 }
 
 describe('credentials from the environment', () => {
-  it.each([
-    [
-      { GIT_USERNAME: 'robot', GIT_PASSWORD: 'pw', GITHUB_TOKEN: 't' },
-      { username: 'robot', password: 'pw' },
-    ],
-    [{ GITHUB_TOKEN: 't' }, { username: 'x-access-token', password: 't' }],
-    [
-      { GIT_USERNAME: 'robot', GITHUB_TOKEN: 't' },
-      { username: 'x-access-token', password: 't' },
-    ],
-    [{ GIT_USERNAME: '', GIT_PASSWORD: '' }, undefined],
-    [{}, undefined],
-  ])('%j -> %j', (env, expected) => {
-    expect(gitCredentialsFromEnv(env)).toEqual(expected);
-  });
-
-  it('clones over HTTPS with a token that reaches git only through askpass', async () => {
+  it('clones over HTTP with a token that reaches git only through the credential helper', async () => {
     const repos = served();
     const dir = join(scratch.dir, `clone-${++n}`);
     const work = join(dir, 'scratch');
     mkdirSync(work, { recursive: true });
     const git = await Git.create({
       env: { ...TEST_GIT_ENV, GITHUB_TOKEN: TOKEN },
-      credentials: gitCredentialsFromEnv({ GITHUB_TOKEN: TOKEN }),
+      credentials: credentialRulesFromEnv({ GITHUB_TOKEN: TOKEN, GITHUB_URL: server.url }),
       scratchDir: work,
     });
     await cloneBranch(git, {
@@ -97,11 +82,11 @@ describe('credentials from the environment', () => {
     });
     expect(server.seen.auth).toContain(`x-access-token:${TOKEN}`);
     expect(server.seen.paths.every((path) => !path.includes(TOKEN))).toBe(true);
-    // The token is in no file: not in .git/config (no user-info in the remote URL), not in the askpass script.
+    // The token is in no file: not in .git/config (no user-info in the remote URL), not in the helper.
     const config = read(join(dir, 'checkout', '.git', 'config'));
     expect(config).toContain(`url = ${repos.state}\n`);
     expect(grepTree(dir, TOKEN)).toEqual([]);
-    expect(read(join(work, 'git-askpass.sh'))).not.toContain(TOKEN);
+    expect(read(join(work, 'git-credential-helper.mjs'))).not.toContain(TOKEN);
     // And a push with the same credentials works (receive-pack needs the authenticated user).
     writeFileSync(join(dir, 'checkout', 'NEW.md'), 'new\n');
     expect(await commitPaths(git, join(dir, 'checkout'), ['NEW.md'], 'add NEW.md')).toMatch(/^[0-9a-f]{40}$/);
@@ -116,7 +101,7 @@ describe('credentials from the environment', () => {
     mkdirSync(dir, { recursive: true });
     const wrong = await Git.create({
       env: TEST_GIT_ENV,
-      credentials: { username: 'x-access-token', password: 'wrong-token-value' },
+      credentials: credentialRulesFromEnv({ GITHUB_TOKEN: 'wrong-token-value', GITHUB_URL: server.url }),
       scratchDir: dir,
     });
     const failure = await cloneBranch(wrong, {
@@ -146,7 +131,7 @@ describe('credentials from the environment', () => {
   it('redacts user-info in URLs and the secret itself', async () => {
     const git = await Git.create({
       env: {},
-      credentials: { username: 'u', password: 'hunter2' },
+      credentials: credentialRulesFromEnv({ GITHUB_TOKEN: 'hunter2' }),
       scratchDir: mkdirScratch(),
     });
     expect(git.redact('fatal: unable to access https://u:hunter2@example.com/x.git: hunter2 again')).toBe(
@@ -176,31 +161,47 @@ describe('analyze over HTTP with credentials from the environment', () => {
 
   it('clones both repositories and pushes with GITHUB_TOKEN, never printing it', async () => {
     const repos = served();
-    const result = await runBin(args(repos), { env: { GITHUB_TOKEN: TOKEN, SOURCE_DATE_EPOCH: EPOCH } });
+    const result = await runBin(args(repos), {
+      env: { GITHUB_TOKEN: TOKEN, GITHUB_URL: server.url, SOURCE_DATE_EPOCH: EPOCH },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(commitCount(repos.stateDir)).toBe(2);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
     expect(grepTree(repos.stateDir, TOKEN)).toEqual([]);
   });
 
-  it('uses GIT_USERNAME and GIT_PASSWORD (the git credential Secret) when set', async () => {
+  it('sends GIT_USERNAME and GIT_PASSWORD to the state repository only, GITHUB_TOKEN to the source', async () => {
     const repos = served();
+    const first = server.seen.requests.length;
     const result = await runBin(args(repos), {
       env: {
         GIT_USERNAME: 'robot',
         GIT_PASSWORD: PASSWORD,
-        GITHUB_TOKEN: 'unused',
+        GITHUB_TOKEN: TOKEN,
+        GITHUB_URL: server.url,
         SOURCE_DATE_EPOCH: EPOCH,
       },
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(server.seen.auth).toContain(`robot:${PASSWORD}`);
+    const requests = server.seen.requests.slice(first).filter((request) => request.auth !== '');
+    const statePath = new URL(repos.state).pathname;
+    expect(requests.filter((request) => request.path.startsWith(statePath)).map((r) => r.auth)).toEqual(
+      expect.arrayContaining([`robot:${PASSWORD}`]),
+    );
+    // Same host, other path: the source gets the host's token, never the state repository's password.
+    for (const request of requests) {
+      expect(request.auth, request.path).toBe(
+        request.path.startsWith(statePath) ? `robot:${PASSWORD}` : `x-access-token:${TOKEN}`,
+      );
+    }
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
   });
 
   it('fails with exit 1, naming the step, when the token is refused', async () => {
     const repos = served();
-    const result = await runBin(args(repos), { env: { GITHUB_TOKEN: 'bad-token-123' } });
+    const result = await runBin(args(repos), {
+      env: { GITHUB_TOKEN: 'bad-token-123', GITHUB_URL: server.url },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `image-factory: cloning the state repository ${repos.state} (branch main) failed:`,

@@ -24,20 +24,23 @@ export const registerGenerateState: RegisterCommand = (program, ctx) => {
     )
     .option('--concurrency <n>', 'Dockerfiles fetched in parallel', '4')
     .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Credentials come from the environment; each is sent only to the host it belongs to:
+  GITHUB_TOKEN  repositories under GITHUB_URL (default: github.url of the settings),
+                as x-access-token
+  GITLAB_TOKEN  repositories under GITLAB_URL (default: gitlab.url of the settings), as oauth2
+Without either, git's own configuration (credential helpers, ssh agent) applies.`,
+    )
     .action(async (flags: GenerateStateFlags) => {
-      const [
-        { generateState },
-        { gitCredentialsFromEnv },
-        { clockFromEnv },
-        { terminalProgress },
-        { resolveStateDir },
-      ] = await Promise.all([
-        import('../lib/generate-state.js'),
-        import('../lib/git.js'),
-        import('../lib/clock-env.js'),
-        import('../lib/progress.js'),
-        import('../state-dir.js'),
-      ]);
+      const [{ generateState }, { clockFromEnv }, { terminalProgress }, { resolveStateDir }] =
+        await Promise.all([
+          import('../lib/generate-state.js'),
+          import('../lib/clock-env.js'),
+          import('../lib/progress.js'),
+          import('../state-dir.js'),
+        ]);
       const { formatGenerateReport } = await import('../lib/report.js');
       const { UsageError } = await import('../errors.js');
       const concurrency = Number(flags.concurrency);
@@ -52,7 +55,6 @@ export const registerGenerateState: RegisterCommand = (program, ctx) => {
           env: io.env,
           cwd: io.cwd,
           clock: clockFromEnv(io.env),
-          credentials: gitCredentialsFromEnv(io.env),
           progress: terminalProgress(io.stderr, io.env, flags.json === true),
         },
       );

@@ -17,8 +17,9 @@ import {
 } from '@image-factory/state-schema';
 import { CliError } from '../errors.js';
 import { type Clock, isoTimestamp } from './clock.js';
+import { checkNoCredentialsInUrl, credentialRulesFromEnv } from './credentials.js';
 import { type DiscoveredImage, discoverBaseImages } from './discover.js';
-import { Git, type GitCredentials } from './git.js';
+import { Git } from './git.js';
 import { sourceGitUrl } from './git-url.js';
 import { readFileInside } from './paths.js';
 import type { Progress } from './progress.js';
@@ -44,12 +45,16 @@ export interface GenerateStateOptions {
   readonly factorySource?: FactorySource | undefined;
 }
 
-/** What generate-state needs from its surroundings. */
+/**
+ * What generate-state needs from its surroundings. Credentials come from `env`: `GITHUB_TOKEN` for
+ * repositories under `GITHUB_URL` (default: the settings' `github.url`), `GITLAB_TOKEN` under
+ * `GITLAB_URL` (default: `gitlab.url`); `GIT_USERNAME`/`GIT_PASSWORD` belong to the analysis job's
+ * state repository and are not used here.
+ */
 export interface GenerateStateContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly clock: Clock;
-  readonly credentials?: GitCredentials | undefined;
   readonly progress: Progress;
   /** Parent of the temporary directory. @default the system temporary directory */
   readonly tmpRoot?: string | undefined;
@@ -98,7 +103,11 @@ export async function generateState(
   const fetched = await withTempDir(
     'image-factory-generate',
     async (tmp) => {
-      const git = await Git.create({ env: context.env, credentials: context.credentials, scratchDir: tmp });
+      const credentials = credentialRulesFromEnv(context.env, {
+        githubUrl: state.settings.github.url,
+        gitlabUrl: state.settings.gitlab.url,
+      });
+      const git = await Git.create({ env: context.env, credentials, scratchDir: tmp });
       let started = 0;
       return mapLimit(managed, options.concurrency ?? 4, async (image, index) => {
         started++;
@@ -196,8 +205,10 @@ async function fetchAndDiscover(
       file = localDockerfile;
     } else {
       const source = image.source;
+      const url = sourceGitUrl(source, state.settings, options.gitUrlTemplate);
+      checkNoCredentialsInUrl(url, `the source of "${image.name}"`);
       await cloneBranch(git, {
-        url: sourceGitUrl(source, state.settings, options.gitUrlTemplate),
+        url,
         branch: source.branch,
         dest,
         what: `the source of "${image.name}"`,

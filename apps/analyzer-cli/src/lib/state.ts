@@ -123,8 +123,13 @@ export type DiscoveryOutcome =
 /** Options of {@link recordDiscovery}. */
 export interface RecordOptions {
   readonly now: string;
-  /** A newly built version (the analysis job): tag and digest. */
-  readonly version?: { readonly tag: string; readonly digest?: string | undefined } | undefined;
+  /**
+   * A newly built version (the analysis job): tag, digest, and when it was built (recorded as
+   * `lastBuilt`; absent: `now`).
+   */
+  readonly version?:
+    | { readonly tag: string; readonly digest?: string | undefined; readonly builtAt?: string | undefined }
+    | undefined;
   /** Copy the images.yaml entry into `enrollment` (generate-state). @default false */
   readonly syncEnrollment?: boolean | undefined;
 }
@@ -162,7 +167,7 @@ export async function recordDiscovery(
       ? {
           currentVersion: version.tag,
           ...(version.digest !== undefined ? { currentDigest: version.digest } : {}),
-          lastBuilt: options.now,
+          lastBuilt: version.builtAt ?? options.now,
         }
       : {}),
   });

@@ -1,17 +1,37 @@
 // A git smart-HTTP server for tests: `git http-backend` behind Basic authentication, so that the
-// credential path (askpass, credential helpers) is exercised for real.
+// credential path (credential helpers) is exercised for real; it can also redirect, hang, or speak
+// only git protocol v0.
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { TEST_GIT_ENV } from './git-repos.js';
 
 /** A running server. */
 export interface HttpGitServer {
   /** e.g. `http://127.0.0.1:40123`; repositories are under it by their path below `root`. */
   readonly url: string;
-  /** Authorization headers seen (decoded `user:password`), and request paths. */
-  readonly seen: { auth: string[]; paths: string[] };
+  /** The port it listens on (127.0.0.1). */
+  readonly port: number;
+  /**
+   * Authorization headers seen (decoded `user:password`), request paths, and both per request
+   * (`auth` is '' for a request without credentials).
+   */
+  readonly seen: { auth: string[]; paths: string[]; requests: { path: string; auth: string }[] };
   close(): Promise<void>;
+}
+
+/** Options of {@link startHttpGitServer}. */
+export interface HttpGitServerOptions {
+  /**
+   * Redirects requests: the Location for a request path (with its query), or undefined to serve it.
+   * `afterAuth: true` answers 401 first and redirects only requests that carry valid credentials.
+   */
+  readonly redirect?: ((path: string) => string | undefined) | undefined;
+  readonly redirectAfterAuth?: boolean | undefined;
+  /** Requests whose path starts with this are accepted and never answered (a server that hangs). */
+  readonly hangPrefix?: string | undefined;
+  /** Ignore the client's Git-Protocol header: git protocol v0, which refuses unadvertised commits. */
+  readonly protocolV0?: boolean | undefined;
 }
 
 /**
@@ -21,8 +41,14 @@ export interface HttpGitServer {
 export async function startHttpGitServer(
   root: string,
   accounts: Readonly<Record<string, string>>,
+  options: HttpGitServerOptions = {},
 ): Promise<HttpGitServer> {
-  const seen = { auth: [] as string[], paths: [] as string[] };
+  const seen = {
+    auth: [] as string[],
+    paths: [] as string[],
+    requests: [] as { path: string; auth: string }[],
+  };
+  const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     seen.paths.push(request.url ?? '');
@@ -31,9 +57,20 @@ export async function startHttpGitServer(
       ? Buffer.from(header.slice(6), 'base64').toString('utf8')
       : '';
     if (decoded) seen.auth.push(decoded);
+    seen.requests.push({ path: request.url ?? '', auth: decoded });
+    if (options.hangPrefix !== undefined && url.pathname.startsWith(options.hangPrefix)) return;
     const colon = decoded.indexOf(':');
     const user = decoded.slice(0, colon);
-    if (colon < 0 || accounts[user] === undefined || accounts[user] !== decoded.slice(colon + 1)) {
+    const authorized =
+      colon >= 0 && accounts[user] !== undefined && accounts[user] === decoded.slice(colon + 1);
+    const location = options.redirect?.(request.url ?? '/');
+    if (location !== undefined && (authorized || !options.redirectAfterAuth)) {
+      response.writeHead(302, { Location: location });
+      response.end();
+      request.resume();
+      return;
+    }
+    if (!authorized) {
       response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
       response.end('authentication required\n');
       request.resume();
@@ -51,7 +88,7 @@ export async function startHttpGitServer(
         REMOTE_USER: user,
         REMOTE_ADDR: '127.0.0.1',
         HTTP_CONTENT_ENCODING: String(request.headers['content-encoding'] ?? ''),
-        HTTP_GIT_PROTOCOL: String(request.headers['git-protocol'] ?? ''),
+        HTTP_GIT_PROTOCOL: options.protocolV0 ? '' : String(request.headers['git-protocol'] ?? ''),
       },
     });
     request.pipe(cgi.stdin);
@@ -86,11 +123,21 @@ export async function startHttpGitServer(
     });
     cgi.on('close', () => response.end());
   });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     seen,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Hanging requests keep their sockets open: end them, or close() waits for ever.
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
