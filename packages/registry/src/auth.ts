@@ -138,6 +138,10 @@ export class Authenticator {
     const credential = this.credentials.lookup(target.registry);
     if (credential === undefined) return `no credentials for ${target.registry} in the Docker config`;
     if (credential.kind === 'unsupported') return credential.reason;
+    const scheme = this.schemes.get(target.apiOrigin);
+    if (scheme?.scheme === 'bearer' && !mayReceiveCredentials(scheme.realm, target.apiOrigin)) {
+      return withheldReason(target, scheme.realm);
+    }
     return 'the configured credentials were refused';
   }
 
@@ -198,11 +202,8 @@ export class Authenticator {
       reference: target.reference,
     });
     if (response.status === 401 || response.status === 403) {
-      const why = withheld
-        ? `the credentials for ${target.registry} were not sent to the token service ${redactUrl(realm)}: it is on another host over plain HTTP`
-        : `the token service ${redactUrl(realm)} refused the request`;
-      const reasons = withheld ? [why] : [why, this.credentialReason(target)];
-      throw this.denied(target, reasons, response.status, response.url);
+      const refused = `the token service ${redactUrl(realm)} refused the request`;
+      throw this.denied(target, [refused, this.credentialReason(target)], response.status, response.url);
     }
     if (response.status !== 200 || response.body === undefined) {
       throw new RegistryError(
@@ -257,6 +258,13 @@ export function mayReceiveCredentials(realm: URL, apiOrigin: string): boolean {
   if (realm.protocol === 'https:') return true;
   const api = new URL(apiOrigin);
   return api.protocol === 'http:' && realm.hostname === api.hostname;
+}
+
+function withheldReason(target: AuthTarget, realm: URL): string {
+  return (
+    `the credentials for ${target.registry} were not sent to the token service ${redactUrl(realm)}: ` +
+    "credentials go to a token service over HTTPS, or over plain HTTP only on the registry's own host"
+  );
 }
 
 function basicHeader(credential: RegistryCredential | undefined): string | undefined {

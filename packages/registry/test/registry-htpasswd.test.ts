@@ -142,7 +142,9 @@ describe('a registry with htpasswd authentication', () => {
   });
 
   it('matches platforms exactly, as Kargo does, and names the platforms the index has', async () => {
-    const error = await rejection(resolver().resolve(`${registry.host}/team/app:multi`, { platform: 'linux/arm64' }));
+    const error = await rejection(
+      resolver().resolve(`${registry.host}/team/app:multi`, { platform: 'linux/arm64' }),
+    );
     expect(error.code).toBe('platform-not-found');
     expect(error.message).toBe(
       `${registry.host}/team/app:multi: the image index has no linux/arm64 manifest (available: linux/amd64, linux/arm64/v8) (${registry.host})`,
@@ -208,7 +210,9 @@ describe('a registry with htpasswd authentication', () => {
   });
 
   it('is denied without credentials, and says the Docker config has none for the host', async () => {
-    const client = resolver({ credentials: parseDockerConfig(dockerConfig({ 'other.example': { auth: 'eDp5' } })) });
+    const client = resolver({
+      credentials: parseDockerConfig(dockerConfig({ 'other.example': { auth: 'eDp5' } })),
+    });
     const error = await rejection(client.resolve(`${registry.host}/team/app:single`));
     expect(error.code).toBe('denied');
     expect(error.status).toBe(401);
@@ -225,7 +229,9 @@ describe('a registry with htpasswd authentication', () => {
     });
     const error = await rejection(client.resolve(`${registry.host}/team/app:single`));
     expect(error.code).toBe('denied');
-    expect(error.message).toContain(`check credentials for ${registry.host}: the configured credentials were refused`);
+    expect(error.message).toContain(
+      `check credentials for ${registry.host}: the configured credentials were refused`,
+    );
     for (const text of [error.message, String(error.stack), JSON.stringify(error)]) {
       expect(text).not.toContain(wrong);
       expect(text).not.toContain(Buffer.from(`${USER}:${wrong}`).toString('base64'));

@@ -77,6 +77,11 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       response.writeHead(404).end();
       return;
     }
+    if (url.searchParams.get('service') !== service) {
+      // The client must echo the challenge's service: it becomes the token's audience.
+      response.writeHead(400, { 'content-type': 'application/json' }).end('{"details":"unknown service"}');
+      return;
+    }
     if (user === '<invalid>') {
       response
         .writeHead(401, { 'content-type': 'application/json' })
@@ -87,7 +92,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     const claims = {
       iss: issuer,
       sub: user,
-      aud: url.searchParams.get('service') ?? '',
+      aud: service,
       exp: now + expiresIn,
       nbf: now - 5,
       iat: now,
