@@ -6,27 +6,32 @@
  * - `not-found`: the repository or tag does not exist (404).
  * - `platform-not-found`: the tag is a multi-platform index without the requested platform.
  * - `rate-limited`: 429 after every retry, or a `Retry-After` longer than the caller allows.
- * - `server-error`: 5xx after every retry, or another unexpected status.
+ * - `server-error`: 5xx after every retry.
  * - `timeout`: no complete answer within the per-request timeout, after every retry.
  * - `deadline`: the run's deadline (its `AbortSignal`) passed.
  * - `aborted`: the run's `AbortSignal` was aborted for another reason.
  * - `network`: the connection failed (refused, reset, DNS) after every retry.
- * - `invalid-response`: the registry answered something that is not a valid manifest, digest or token.
+ * - `invalid-response`: an unexpected status (400, 405, …), or not a valid manifest, index, digest,
+ *   token or redirect.
  * - `too-large`: a response body was larger than the limit for its kind.
  */
-export type RegistryErrorCode =
-  | 'invalid-reference'
-  | 'denied'
-  | 'not-found'
-  | 'platform-not-found'
-  | 'rate-limited'
-  | 'server-error'
-  | 'timeout'
-  | 'deadline'
-  | 'aborted'
-  | 'network'
-  | 'invalid-response'
-  | 'too-large';
+export const REGISTRY_ERROR_CODES = [
+  'invalid-reference',
+  'denied',
+  'not-found',
+  'platform-not-found',
+  'rate-limited',
+  'server-error',
+  'timeout',
+  'deadline',
+  'aborted',
+  'network',
+  'invalid-response',
+  'too-large',
+] as const;
+
+/** One of {@link REGISTRY_ERROR_CODES}. */
+export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];
 
 /** Where a {@link RegistryError} happened. */
 export interface RegistryErrorContext {

@@ -9,7 +9,7 @@ export {
   readDockerConfig,
 } from './docker-config.js';
 export type { RegistryErrorCode, RegistryErrorContext } from './errors.js';
-export { isRegistryError, RegistryError } from './errors.js';
+export { isRegistryError, REGISTRY_ERROR_CODES, RegistryError } from './errors.js';
 export type { RegistryEvent } from './http-client.js';
 export {
   DOCKER_MANIFEST,
