@@ -20,7 +20,7 @@ import {
   parseIndex,
   selectPlatform,
 } from './manifest.js';
-import { formatPlatform, type Platform, parsePlatform } from './platform.js';
+import { formatPlatform, parsePlatform } from './platform.js';
 import type { BackoffOptions } from './retry.js';
 
 /** Docker Hub's registry API host: references say `docker.io`, the API lives here. */
@@ -131,7 +131,6 @@ export class RegistryResolver {
   private readonly http: HttpClient;
   private readonly auth: Authenticator;
   private readonly plainHttp: ReadonlySet<string>;
-  private readonly resolutions = new Map<string, Promise<Resolution>>();
   private readonly manifests = new Map<string, Promise<ManifestInfo>>();
   private readonly indexes = new Map<string, Promise<Buffer>>();
 
@@ -162,30 +161,9 @@ export class RegistryResolver {
    * digest (the tag is then ignored, as Docker does).
    * @throws RegistryError — always this type, with a message safe to print.
    */
-  resolve(reference: string, options: ResolveOptions = {}): Promise<Resolution> {
-    let ref: ImageReference;
-    let platform: Platform | undefined;
-    try {
-      ref = parseReference(reference);
-      platform = options.platform === undefined ? undefined : parsePlatform(options.platform);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const key = `${ref.normalized}|${platform === undefined ? '' : formatPlatform(platform)}`;
-    let resolution = this.resolutions.get(key);
-    if (resolution === undefined) {
-      resolution = this.resolveUncached(ref, platform);
-      this.resolutions.set(key, resolution);
-    }
-    return resolution;
-  }
-
-  /** Requests sent so far, per host, sorted by host (retries, redirects and token requests count). */
-  requestCounts(): Array<{ readonly host: string; readonly requests: number }> {
-    return this.http.requestCounts();
-  }
-
-  private async resolveUncached(ref: ImageReference, platform: Platform | undefined): Promise<Resolution> {
+  async resolve(reference: string, options: ResolveOptions = {}): Promise<Resolution> {
+    const ref = parseReference(reference);
+    const platform = options.platform === undefined ? undefined : parsePlatform(options.platform);
     const target = this.target(ref);
     const host = new URL(target.apiOrigin).host;
     const info = await this.manifest(ref, target);
@@ -227,12 +205,22 @@ export class RegistryResolver {
     };
   }
 
-  /** HEAD of the manifest (one per normalized reference), with a GET when the digest header is missing. */
+  /** Requests sent so far, per host, sorted by host (retries, redirects and token requests count). */
+  requestCounts(): Array<{ readonly host: string; readonly requests: number }> {
+    return this.http.requestCounts();
+  }
+
+  /**
+   * HEAD of the manifest, with a GET when the digest header is missing: one per normalized
+   * reference (a digest identifies the manifest whatever the tag written next to it), shared by
+   * concurrent and later calls, failures included.
+   */
   private manifest(ref: ImageReference, target: AuthTarget): Promise<ManifestInfo> {
-    let info = this.manifests.get(ref.normalized);
+    const key = ref.digest === undefined ? ref.normalized : `${ref.name}@${ref.digest}`;
+    let info = this.manifests.get(key);
     if (info === undefined) {
       info = this.fetchManifest(ref, target);
-      this.manifests.set(ref.normalized, info);
+      this.manifests.set(key, info);
     }
     return info;
   }

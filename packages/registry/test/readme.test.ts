@@ -6,7 +6,7 @@ describe('README', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
   it('documents every error code', () => {
-    for (const code of REGISTRY_ERROR_CODES) expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` \\|`));
+    for (const code of REGISTRY_ERROR_CODES) expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` +\\|`));
   });
 
   it('shows the Accept header the resolver sends', () => {

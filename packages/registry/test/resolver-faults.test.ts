@@ -555,6 +555,15 @@ describe('one request per reference', () => {
     expect(resolver.requestCounts()).toEqual([{ host: server.host, requests: 2 }]);
   });
 
+  it('asks once for a digest, whatever tag is written next to it', async () => {
+    const server = await serve((request, response) => sendManifest(request, response));
+    const { resolver } = harness(server);
+    await resolver.resolve(`${server.host}/team/app:1@${DIGEST}`);
+    await resolver.resolve(`${server.host}/team/app:2@${DIGEST}`);
+    await resolver.resolve(`${server.host}/team/app@${DIGEST}`);
+    expect(server.requests.map(({ path }) => path)).toEqual([`/v2/team/app/manifests/${DIGEST}`]);
+  });
+
   it('keeps at most concurrencyPerHost requests in flight per host', async () => {
     let inFlight = 0;
     let most = 0;
