@@ -365,6 +365,20 @@ describe('digests', () => {
     expect(server.requests.map(({ method }) => method)).toEqual(['HEAD', 'GET']);
   });
 
+  it('gets the digest header from a registry that sends it only for an accepted manifest type', async () => {
+    // Like distribution 2.8: no Docker-Content-Digest unless Accept names the manifest's type.
+    const server = await serve((request, response) => {
+      const accepted = (request.headers.accept ?? '').split(',').map((type) => type.trim());
+      sendManifest(request, response, { digest: accepted.includes(OCI_MANIFEST) ? DIGEST : null });
+    });
+    const { resolver } = harness(server);
+    expect(await resolver.resolve(`${server.host}/team/app:1`)).toMatchObject({
+      digest: DIGEST,
+      digestSource: 'header',
+    });
+    expect(server.requests.map(({ method }) => method)).toEqual(['HEAD']);
+  });
+
   it('does not trust a malformed Docker-Content-Digest', async () => {
     const server = await serve((request, response) =>
       sendManifest(request, response, { digest: request.method === 'HEAD' ? 'sha256:NOT-HEX' : null }),
@@ -567,13 +581,20 @@ describe('one request per reference', () => {
   it('keeps at most concurrencyPerHost requests in flight per host', async () => {
     let inFlight = 0;
     let most = 0;
+    const held: Array<() => void> = [];
+    const release = (): void => {
+      for (const answer of held.splice(0)) answer();
+    };
     const server = await serve((request, response) => {
       inFlight++;
       most = Math.max(most, inFlight);
-      setTimeout(() => {
+      held.push(() => {
         inFlight--;
         sendManifest(request, response);
-      }, 30);
+      });
+      // Answers are held until two requests are in flight (or 300 ms passed), so a limit that
+      // works shows as exactly 2 however slowly the requests arrive.
+      setTimeout(release, held.length >= 2 ? 20 : 300);
     });
     const { resolver } = harness(server, { concurrencyPerHost: 2 });
     const tags = Array.from({ length: 8 }, (_, index) => `${server.host}/team/app:${index}`);
