@@ -192,6 +192,19 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('reports rate limiting that outlasts every attempt', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(429, { 'retry-after': '2' }).end();
+    });
+    const { resolver, sleeps } = harness(server, { maxAttempts: 2 });
+    const error = await rejection(resolver.resolve(`${server.host}/team/app:1`));
+    expect(error.code).toBe('rate-limited');
+    expect(error.message).toBe(
+      `${server.host}/team/app:1: rate limited: still HTTP 429 after 2 attempts (${server.host}, HTTP 429)`,
+    );
+    expect(sleeps).toEqual([2000]);
+  });
+
   it('reports a refused connection as a network error after retrying', async () => {
     const port = await freePort();
     const host = `127.0.0.1:${port}`;
