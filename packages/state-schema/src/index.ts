@@ -51,6 +51,14 @@ export {
   tryParseImageReference,
   withDefaultTag,
 } from './reference.js';
+export type { Refusal, RefusalReason, SafeResult, StateRoot } from './safe-fs.js';
+export {
+  checkStateFile,
+  MAX_STATE_FILE_BYTES,
+  openStateRoot,
+  readStateText,
+  resolveStatePath,
+} from './safe-fs.js';
 export {
   AnyBaseImageStateSchema,
   BaseImageStateSchema,
@@ -65,6 +73,7 @@ export type {
   BaseImageFileMatch,
   BaseImageInit,
   ManagedImageStateUpdate,
+  WriteFileOptions,
   WriteResult,
 } from './writer.js';
 export {
@@ -75,6 +84,8 @@ export {
   MANAGED_STATE_FIELD_ORDER,
   renderBaseImageState,
   updateManagedImageState,
+  verifyLoadsAsMap,
   writeFileAtomic,
 } from './writer.js';
 export { needsQuotes, StateWriteError } from './yaml-edit.js';
+export { MAX_ALIAS_NODES, MAX_FLOW_DEPTH } from './yaml-source.js';
