@@ -1,7 +1,7 @@
 // Hostile state files and Dockerfiles through the CLI (issue "Security and robustness", items 4 to
 // 7): bounded memory and output, JSON that stays JSON, and state that still loads after a rewrite.
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureBuilt, runCli } from './helpers/cli.js';
@@ -176,6 +176,32 @@ describe('security', () => {
   });
 
   describe('generate-state keeps the state loadable', () => {
+    it('never writes workflows through a .github that links outside the state directory', async () => {
+      const dir = caseDir();
+      const elsewhere = join(dir, 'elsewhere');
+      const state = join(dir, 'state');
+      mkdirSync(elsewhere);
+      writeFiles(state, {
+        'images.yaml':
+          '- name: app\n  registry: ghcr.io\n  repository: acme/app\n  source:\n    repo: acme/app\n    dockerfile: Dockerfile\n' +
+          '  local:\n    dockerfile: Dockerfile\n',
+        'local/app/Dockerfile': 'FROM alpine:3.20\n',
+      });
+      symlinkSync(elsewhere, join(state, '.github'));
+      const result = await runCli(['generate-state', '--state-dir', state], {
+        env: { SOURCE_DATE_EPOCH: '1718000000' },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^image-factory: \.github\/workflows\/[\w.-]+ leads outside the state directory .* \(through a symbolic link or \.\.\); nothing was written\n$/,
+      );
+      // No file lands outside (generate-state may have created the empty workflows directory).
+      const files = readdirSync(elsewhere, { recursive: true, withFileTypes: true }).filter(
+        (entry) => !entry.isDirectory(),
+      );
+      expect(files).toEqual([]);
+    });
+
     it('rewrites a state file that uses an alias of a replaced anchor, and the state still validates', async () => {
       const dir = caseDir();
       writeFiles(dir, {
