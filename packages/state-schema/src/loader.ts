@@ -43,11 +43,34 @@ export function loadStateSync(dir: string): LoadStateResult {
   const problems: StateProblem[] = [];
   const documents = readDocuments(root, problems);
   const state = buildModel(root.dir, documents, problems);
-  const sorted = sortProblems(problems);
+  const sorted = limitProblems(sortProblems(problems));
   if (state === undefined || sorted.some((p) => p.severity === 'error'))
     return { ok: false, problems: sorted };
   const finalState: FactoryState = { ...state, warnings: sorted };
   return { ok: true, state: finalState, warnings: sorted };
+}
+
+/**
+ * At most this many problems are returned (then one that counts the rest): a hostile file of
+ * 100,000 invalid entries would otherwise print 100,000 messages.
+ */
+export const MAX_PROBLEMS = 1000;
+
+function limitProblems(sorted: StateProblem[]): StateProblem[] {
+  if (sorted.length <= MAX_PROBLEMS) return sorted;
+  const omitted = sorted.slice(MAX_PROBLEMS);
+  const first = omitted[0];
+  return [
+    ...sorted.slice(0, MAX_PROBLEMS),
+    problem(
+      omitted.some((p) => p.severity === 'error') ? 'error' : 'warning',
+      'too-many-problems',
+      { file: first?.file ?? IMAGES_FILE, line: 0, col: 0 },
+      [],
+      `${omitted.length.toLocaleString('en-US')} more problems omitted (the next one in ${first?.file ?? IMAGES_FILE})`,
+      'fix the problems above first: is this the right file?',
+    ),
+  ];
 }
 
 /** Like {@link loadStateSync}, but returns the state or throws {@link StateError} listing every problem. */

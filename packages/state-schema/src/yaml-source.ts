@@ -25,6 +25,14 @@ import { problem } from './problems.js';
 export const MAX_FLOW_DEPTH = 64;
 
 /**
+ * A state file may hold at most this many YAML nodes (scalars, aliases, sequence items, flow
+ * collections; a map counts by its keys and values). A real images.yaml holds about 30 per image;
+ * the densest hostile 1 MiB file would hold 260,000, which parse and validate into about 450 MB
+ * and 37 MB of messages.
+ */
+export const MAX_YAML_NODES = 100_000;
+
+/**
  * Aliases (`*name`) may add at most this many nodes to a document when expanded. Many ordinary
  * aliases load fine; an alias bomb ("billion laughs": aliases of aliases of lists) is refused
  * before anything is expanded.
@@ -133,10 +141,10 @@ export function parseYamlChecked(
   };
   const syntax = (offset: number, message: string, hint?: string): StateProblem =>
     problem('error', 'yaml-syntax', at(offset), [], `YAML syntax error: ${message}`, hint);
-  const tooDeep = flowTooDeep(text);
-  if (tooDeep !== undefined) {
+  const shape = shapeProblem(text);
+  if (shape !== undefined) {
     // The line counter fills while parsing: count the lines up to the offset here.
-    const before = text.slice(0, tooDeep);
+    const before = text.slice(0, shape.offset);
     const lineStart = before.lastIndexOf('\n') + 1;
     const line = before.split('\n').length;
     return {
@@ -145,10 +153,10 @@ export function parseYamlChecked(
         problem(
           'error',
           'yaml-syntax',
-          { file, line, col: tooDeep - lineStart + 1 },
+          { file, line, col: shape.offset - lineStart + 1 },
           [],
-          `YAML syntax error: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep`,
-          'state files nest a few levels: is this the right file?',
+          `YAML syntax error: ${shape.message}`,
+          'state files are small documents that nest a few levels: is this the right file?',
         ),
       ],
     };
@@ -189,20 +197,33 @@ function cleanYamlMessage(message: string): string {
 }
 
 /**
- * The offset of the first flow collection opened deeper than {@link MAX_FLOW_DEPTH}, found with
- * the YAML lexer (linear, constant memory, stops at the first excess), or undefined.
+ * The first place where `text` nests flow collections deeper than {@link MAX_FLOW_DEPTH} or holds
+ * more than {@link MAX_YAML_NODES} nodes, found with the YAML lexer (linear, constant memory, stops
+ * there), or undefined.
  */
-function flowTooDeep(text: string): number | undefined {
-  if (!text.includes('[') && !text.includes('{')) return undefined;
+function shapeProblem(text: string): { offset: number; message: string } | undefined {
   let depth = 0;
+  let nodes = 0;
   let offset = 0;
   for (const token of new Lexer().lex(text)) {
     const first = token[0];
     if (token.length === 1 && (first === '[' || first === '{')) {
       depth++;
-      if (depth > MAX_FLOW_DEPTH) return offset;
+      if (depth > MAX_FLOW_DEPTH) {
+        return { offset, message: `flow collections nested more than ${MAX_FLOW_DEPTH} levels deep` };
+      }
     } else if (token.length === 1 && (first === ']' || first === '}')) {
       depth = Math.max(0, depth - 1);
+    }
+    // Nodes: scalars (plain and block ones follow a marker token, quoted ones are one token),
+    // aliases, sequence items and flow collections; block maps are counted by their keys.
+    if (token === '\x1f' || token === '-' || token === '?' || token === '[' || token === '{') nodes++;
+    else if (first === '"' || first === "'" || first === '*') nodes++;
+    if (nodes > MAX_YAML_NODES) {
+      return {
+        offset,
+        message: `more than ${MAX_YAML_NODES.toLocaleString('en-US')} nodes (state files hold a few dozen, images.yaml about 30 per image)`,
+      };
     }
     // The lexer adds one-character control tokens that are not part of the text.
     if (!LEXER_CONTROL_TOKENS.has(token)) offset += token.length;

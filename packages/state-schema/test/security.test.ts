@@ -17,9 +17,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadStateSync } from '../src/loader.js';
+import { loadStateSync, MAX_PROBLEMS } from '../src/loader.js';
 import type { LoadStateResult } from '../src/model.js';
-import { formatProblem } from '../src/problems.js';
+import { formatProblem, MAX_MESSAGE_LENGTH } from '../src/problems.js';
 import { parseImageReference } from '../src/reference.js';
 import { MAX_STATE_FILE_BYTES, openStateRoot, readStateText } from '../src/safe-fs.js';
 import {
@@ -29,7 +29,7 @@ import {
   writeFileAtomic,
 } from '../src/writer.js';
 import { applyFieldUpdates, StateWriteError } from '../src/yaml-edit.js';
-import { MAX_ALIAS_NODES, MAX_FLOW_DEPTH, parseYamlSource } from '../src/yaml-source.js';
+import { MAX_ALIAS_NODES, MAX_FLOW_DEPTH, MAX_YAML_NODES, parseYamlSource } from '../src/yaml-source.js';
 import { managedEntry, stateDir } from './helpers.js';
 
 const outsideDirs: string[] = [];
@@ -312,8 +312,40 @@ describe('security', () => {
       const result = parseYamlSource('images.yaml', text);
       expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
         `images.yaml:1:${4 + MAX_FLOW_DEPTH}: YAML syntax error: flow collections nested more than ${MAX_FLOW_DEPTH} levels deep\n` +
-          '  hint: state files nest a few levels: is this the right file?',
+          '  hint: state files are small documents that nest a few levels: is this the right file?',
       ]);
+    });
+
+    it(`refuses more than ${MAX_YAML_NODES} nodes before parsing them, and loads 2,000 real entries`, () => {
+      const result = parseYamlSource('images.yaml', '- x\n'.repeat(60_000));
+      expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+        'images.yaml:50001:1: YAML syntax error: more than 100,000 nodes (state files hold a few dozen, images.yaml about 30 per image)\n' +
+          '  hint: state files are small documents that nest a few levels: is this the right file?',
+      ]);
+      const entries = Array.from(
+        { length: 2000 },
+        (_, i) =>
+          `${managedEntry(`app-${i}`)}  rebuildDelay: 24h\n  updates:\n    - repo: acme/deploy\n      path: apps/app-${i}/values.yaml\n      type: yaml-update\n      key: image.tag\n`,
+      );
+      const big = loadStateSync(stateDir({ 'images.yaml': entries.join('') }));
+      expect(problemLines(big)).toEqual([]);
+      expect(big.ok && big.state.managedImages).toHaveLength(2000);
+    });
+
+    it(`returns at most ${MAX_PROBLEMS} problems and counts the rest, each message at most ${MAX_MESSAGE_LENGTH} characters`, () => {
+      const result = loadStateSync(stateDir({ 'images.yaml': '- x\n'.repeat(1500) }));
+      const lines = problemLines(result);
+      expect(lines).toHaveLength(MAX_PROBLEMS + 1);
+      expect(lines.at(-1)).toBe(
+        'images.yaml: 500 more problems omitted (the next one in images.yaml)\n  hint: fix the problems above first: is this the right file?',
+      );
+      const long = loadStateSync(stateDir({ 'images.yaml': `- name: ${'x'.repeat(50_000)}\n` }));
+      const problems = long.ok ? [] : long.problems;
+      expect(problems.length).toBeGreaterThan(0);
+      for (const p of problems) {
+        expect(p.message.length).toBeLessThan(MAX_MESSAGE_LENGTH + 30);
+        expect(p.message).toMatch(/\.\.\. \([\d,]+ characters\)$/);
+      }
     });
 
     it('finds a duplicate key among 30,000 in linear time (the per-test timeout stops a quadratic check)', () => {
