@@ -88,4 +88,4 @@ export {
   writeFileAtomic,
 } from './writer.js';
 export { needsQuotes, StateWriteError } from './yaml-edit.js';
-export { MAX_ALIAS_NODES, MAX_FLOW_DEPTH, MAX_YAML_NODES } from './yaml-source.js';
+export { MAX_ALIAS_NODES, MAX_FLOW_DEPTH, MAX_YAML_LINES, MAX_YAML_NODES } from './yaml-source.js';

@@ -29,7 +29,13 @@ import {
   writeFileAtomic,
 } from '../src/writer.js';
 import { applyFieldUpdates, StateWriteError } from '../src/yaml-edit.js';
-import { MAX_ALIAS_NODES, MAX_FLOW_DEPTH, MAX_YAML_NODES, parseYamlSource } from '../src/yaml-source.js';
+import {
+  MAX_ALIAS_NODES,
+  MAX_FLOW_DEPTH,
+  MAX_YAML_LINES,
+  MAX_YAML_NODES,
+  parseYamlSource,
+} from '../src/yaml-source.js';
 import { managedEntry, stateDir } from './helpers.js';
 
 const outsideDirs: string[] = [];
@@ -161,12 +167,12 @@ describe('security', () => {
       expect(loadStateSync(dir).ok).toBe(true);
       writeFileSync(join(dir, 'images.yaml'), `#${'x'.repeat(MAX_STATE_FILE_BYTES - 1)}\n`);
       expect(errors(loadStateSync(dir))).toEqual([
-        'images.yaml: images.yaml is larger than the 1 MiB limit for a state file\n' +
+        'images.yaml: images.yaml is larger than the 4 MiB limit for a state file\n' +
           '  hint: state files are small YAML documents: is this the right file?',
       ]);
       // A sparse 8 GiB file costs nothing to make and is refused without being read.
       truncateSync(join(dir, 'images.yaml'), 8 * 1024 ** 3);
-      expect(errors(loadStateSync(dir))[0]).toMatch(/larger than the 1 MiB limit/);
+      expect(errors(loadStateSync(dir))[0]).toMatch(/larger than the 4 MiB limit/);
     });
 
     it('the reader stops one byte past the cap even when the size it was told is wrong', () => {
@@ -317,9 +323,9 @@ describe('security', () => {
     });
 
     it(`refuses more than ${MAX_YAML_NODES} nodes before parsing them, and loads 2,000 real entries`, () => {
-      const result = parseYamlSource('images.yaml', '- x\n'.repeat(60_000));
+      const result = parseYamlSource('images.yaml', '- x\n'.repeat(80_000));
       expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
-        'images.yaml:50001:1: YAML syntax error: more than 100,000 nodes (state files hold a few dozen, images.yaml about 30 per image)\n' +
+        'images.yaml:75001:1: YAML syntax error: more than 150,000 nodes (state files hold a few dozen, images.yaml about 30 per image)\n' +
           '  hint: state files are small documents that nest a few levels: is this the right file?',
       ]);
       const entries = Array.from(
@@ -346,6 +352,15 @@ describe('security', () => {
         expect(p.message.length).toBeLessThan(MAX_MESSAGE_LENGTH + 30);
         expect(p.message).toMatch(/\.\.\. \([\d,]+ characters\)$/);
       }
+    });
+
+    it(`refuses more than ${MAX_YAML_LINES} lines before parsing them`, () => {
+      const result = parseYamlSource('images.yaml', `${'# notes\n'.repeat(MAX_YAML_LINES)}[]\n`);
+      expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+        `images.yaml:${MAX_YAML_LINES + 1}:1: YAML syntax error: more than 250,000 lines\n` +
+          '  hint: state files are small documents that nest a few levels: is this the right file?',
+      ]);
+      expect(parseYamlSource('images.yaml', `${'# notes\n'.repeat(MAX_YAML_LINES - 1)}[]\n`).ok).toBe(true);
     });
 
     it('finds a duplicate key among 30,000 in linear time (the per-test timeout stops a quadratic check)', () => {
