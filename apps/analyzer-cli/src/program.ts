@@ -90,6 +90,13 @@ function reportError(error: unknown, io: CliIO): number {
     if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
     return error.exitCode;
   }
+  // The state writer refusing a write (a path leading outside the state directory, a file that
+  // would not load) is the state's problem, not a bug: matched by name, so that this module does
+  // not load @image-factory/state-schema for every command.
+  if (error instanceof Error && error.name === 'StateWriteError') {
+    io.stderr.write(`image-factory: ${error.message}\n`);
+    return 1;
+  }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`image-factory: unexpected error: ${message}\n`);
   return 1;

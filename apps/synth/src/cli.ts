@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImageFactoryStateError } from '@image-factory/kargo-constructs';
-import { formatProblem, loadState, type StateProblem, writeFileAtomic } from '@image-factory/state-schema';
+import {
+  formatProblem,
+  loadState,
+  openStateRoot,
+  readStateText,
+  type StateProblem,
+  writeFileAtomic,
+} from '@image-factory/state-schema';
 import { buildApp, CHART_ID } from './build-app.js';
 import { diffManifests, formatDiff } from './check.js';
 import { renderManifest, synthManifests } from './render.js';
@@ -103,27 +110,39 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
   }
 
   const cdk8sOutdir = io.env.CDK8S_OUTDIR;
+  // The settings' output path comes from the state repository, which may be hostile: the file it
+  // names must stay inside the state directory (`dist -> /elsewhere` is refused). A path the user
+  // gave (--out, $CDK8S_OUTDIR) is the user's choice.
+  const fromState = values.out === undefined && (cdk8sOutdir === undefined || cdk8sOutdir === '');
   const outPath =
     values.out !== undefined
       ? resolve(io.cwd, values.out)
-      : cdk8sOutdir !== undefined && cdk8sOutdir !== ''
-        ? resolve(io.cwd, cdk8sOutdir, `${CHART_ID}.k8s.yaml`)
+      : !fromState
+        ? resolve(io.cwd, cdk8sOutdir ?? '', `${CHART_ID}.k8s.yaml`)
         : join(loaded.state.dir, loaded.state.settings.output);
   const shown = displayPath(outPath, io.cwd);
 
   if (values.check) {
-    const onDisk = await readFile(outPath, 'utf8').catch(() => undefined);
-    if (onDisk === undefined) {
+    const onDisk = fromState
+      ? readInsideState(loaded.state.dir, loaded.state.settings.output, manifest)
+      : { text: await readFile(outPath, 'utf8').catch(() => undefined) };
+    if ('error' in onDisk) return fail(`${warnings}error: cannot check ${shown}: ${onDisk.error}\n`);
+    if ('tooLarge' in onDisk) {
+      return fail(
+        `${warnings}${shown} is out of date: it is more than 1 MiB larger than the synthesized manifest\nrun pnpm synth to update it\n`,
+      );
+    }
+    if (onDisk.text === undefined) {
       return fail(`${warnings}${shown} does not exist; run pnpm synth to create it\n`);
     }
-    if (onDisk === manifest)
+    if (onDisk.text === manifest)
       return { exitCode: 0, stdout: `${shown} is up to date (${count} objects)\n`, stderr: warnings };
-    const lines = formatDiff(diffManifests(onDisk, manifest));
+    const lines = formatDiff(diffManifests(onDisk.text, manifest));
     return fail(`${warnings}${shown} is out of date:\n${lines.join('\n')}\nrun pnpm synth to update it\n`);
   }
 
   try {
-    const changed = await writeFileAtomic(outPath, manifest);
+    const changed = await writeFileAtomic(outPath, manifest, fromState ? { root: loaded.state.dir } : {});
     return {
       exitCode: 0,
       stdout: changed ? `wrote ${shown} (${count} objects)\n` : `${shown} is unchanged (${count} objects)\n`,
@@ -132,6 +151,26 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
   } catch (error) {
     return fail(`${warnings}error: cannot write ${shown}: ${(error as Error).message}\n`);
   }
+}
+
+/**
+ * Reads the manifest written at `rel` of the state directory for `--check`: only a regular file
+ * inside the state directory, and only up to a mebibyte more than the manifest it is compared
+ * with (a larger file is certainly out of date).
+ */
+function readInsideState(
+  stateDir: string,
+  rel: string,
+  manifest: string,
+): { text: string | undefined } | { error: string } | { tooLarge: true } {
+  const root = openStateRoot(stateDir);
+  if (root === undefined) return { text: undefined };
+  const read = readStateText(root, rel, Buffer.byteLength(manifest, 'utf8') + 1024 * 1024);
+  if (read.ok) return { text: read.text };
+  const { reason, why } = read.refusal;
+  if (reason === 'missing' && why === 'does not exist') return { text: undefined };
+  if (reason === 'too-large') return { tooLarge: true };
+  return { error: `${rel} ${why}` };
 }
 
 function displayPath(path: string, cwd: string): string {

@@ -3,9 +3,12 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,5 +188,50 @@ describe('runSynth', () => {
     const help = await runSynth(['--help'], { env: noEnv, cwd: work });
     expect(help).toMatchObject({ exitCode: 0, stderr: '' });
     expect(help.stdout).toContain('--check');
+  });
+});
+
+describe('security', () => {
+  it('never writes through a dist/ that links outside the state directory', async () => {
+    const { cwd, state } = copyOf('examples/state');
+    const elsewhere = join(cwd, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(state, 'dist'));
+    const result = await runSynth(['--state-dir', 'state'], { env: noEnv, cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(
+      `error: cannot write state/dist/image-factory.k8s.yaml: dist/image-factory.k8s.yaml leads outside the state directory ${state} (through a symbolic link or ..); nothing was written\n`,
+    );
+    expect(readdirSync(elsewhere)).toEqual([]);
+    // --out is the user's own choice: the same link is followed.
+    const chosen = await runSynth(['--state-dir', 'state', '--out', 'state/dist/x.yaml'], {
+      env: noEnv,
+      cwd,
+    });
+    expect(chosen.exitCode).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual(['x.yaml']);
+  });
+
+  it('--check reads no manifest linked outside the state directory (/dev/zero) and no FIFO', async () => {
+    const { cwd, state } = copyOf('examples/state');
+    mkdirSync(join(state, 'dist'));
+    symlinkSync('/dev/zero', join(state, 'dist/image-factory.k8s.yaml'));
+    expect(await runSynth(['--state-dir', 'state', '--check'], { env: noEnv, cwd })).toMatchObject({
+      exitCode: 1,
+      stderr:
+        'error: cannot check state/dist/image-factory.k8s.yaml: dist/image-factory.k8s.yaml is a symbolic link leading outside the state directory\n',
+    });
+  });
+
+  it('--check calls a manifest much larger than the synthesized one out of date without reading it all', async () => {
+    const { cwd, state } = copyOf('examples/state');
+    mkdirSync(join(state, 'dist'));
+    writeFileSync(join(state, 'dist/image-factory.k8s.yaml'), '');
+    truncateSync(join(state, 'dist/image-factory.k8s.yaml'), 4 * 1024 ** 3);
+    expect(await runSynth(['--state-dir', 'state', '--check'], { env: noEnv, cwd })).toMatchObject({
+      exitCode: 1,
+      stderr:
+        'state/dist/image-factory.k8s.yaml is out of date: it is more than 1 MiB larger than the synthesized manifest\nrun pnpm synth to update it\n',
+    });
   });
 });

@@ -75,6 +75,8 @@ function analyze(text: string, options: AnalyzeOptions): DockerfileAnalysis {
     globalArgs: evaluation.globalArgs,
     knownArgNames: evaluation.knownArgNames,
     metaArgsFailed: evaluation.metaArgsFailed,
+    failedArgs: evaluation.failedArgs,
+    budget: evaluation.budget,
     buildArgs: evaluation.buildArgs,
     targetPlatform: evaluation.targetPlatform,
     targetIndex: evaluation.targetIndex,

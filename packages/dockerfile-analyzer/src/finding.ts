@@ -173,6 +173,11 @@ export const PROBLEM_CODES = {
     severity: 'error',
     description: 'Variable expansion failed (bad substitution, `${V:?message}`, open quote).',
   },
+  ExpansionTooLarge: {
+    severity: 'error',
+    description:
+      "An expansion exceeds 65535 characters (the longest line BuildKit reads), or all of a file's exceed 4 Mi characters; reported once per file.",
+  },
   EmptyBaseName: { severity: 'error', description: 'The FROM image expands to an empty string.' },
   InvalidReference: { severity: 'error', description: 'An image reference is invalid after expansion.' },
   InvalidPlatform: {

@@ -52,6 +52,14 @@ export {
   tryParseImageReference,
   withDefaultTag,
 } from './reference.js';
+export type { Refusal, RefusalReason, SafeResult, StateRoot } from './safe-fs.js';
+export {
+  checkStateFile,
+  MAX_STATE_FILE_BYTES,
+  openStateRoot,
+  readStateText,
+  resolveStatePath,
+} from './safe-fs.js';
 export {
   AnyBaseImageStateSchema,
   BaseImageStateSchema,
@@ -66,6 +74,7 @@ export type {
   BaseImageFileMatch,
   BaseImageInit,
   ManagedImageStateUpdate,
+  WriteFileOptions,
   WriteResult,
 } from './writer.js';
 export {
@@ -76,6 +85,8 @@ export {
   MANAGED_STATE_FIELD_ORDER,
   renderBaseImageState,
   updateManagedImageState,
+  verifyLoadsAsMap,
   writeFileAtomic,
 } from './writer.js';
 export { needsQuotes, StateWriteError } from './yaml-edit.js';
+export { MAX_ALIAS_NODES, MAX_FLOW_DEPTH, MAX_YAML_LINES, MAX_YAML_NODES } from './yaml-source.js';

@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { type Refusal, resolveStatePath, type StateRoot } from './safe-fs.js';
 
 /** The enrollment registry, at the root of the state repository. */
 export const IMAGES_FILE = 'images.yaml';
@@ -20,29 +19,22 @@ export function isExampleFile(fileName: string): boolean {
   return fileName.endsWith('.example.yaml');
 }
 
-export function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The layout of a state directory: `legacy` when only `state/images` or `state/base-images`
- * exist, else `current`. `mixed` is true when both layouts have directories.
+ * exist, else `current`. `mixed` is true when both layouts have directories. A layout directory
+ * that is a symbolic link leading outside the state directory counts as present, so that reading
+ * it reports the problem instead of silently choosing the other layout.
  */
-export function detectLayout(dir: string): { layout: StateLayout; mixed: boolean } {
-  const hasCurrent =
-    isDirectory(join(dir, LAYOUT_DIRS.current.images)) ||
-    isDirectory(join(dir, LAYOUT_DIRS.current.baseImages));
-  const hasLegacy =
-    isDirectory(join(dir, LAYOUT_DIRS.legacy.images)) ||
-    isDirectory(join(dir, LAYOUT_DIRS.legacy.baseImages));
+export function detectLayout(root: StateRoot): { layout: StateLayout; mixed: boolean } {
+  const present = (rel: string) => {
+    const resolved = resolveStatePath(root, rel);
+    return resolved.ok ? resolved.stats.isDirectory() : isRefusedLink(resolved.refusal);
+  };
+  const hasCurrent = present(LAYOUT_DIRS.current.images) || present(LAYOUT_DIRS.current.baseImages);
+  const hasLegacy = present(LAYOUT_DIRS.legacy.images) || present(LAYOUT_DIRS.legacy.baseImages);
   return { layout: hasLegacy && !hasCurrent ? 'legacy' : 'current', mixed: hasLegacy && hasCurrent };
 }
 
-/** True when `path` exists (file or directory). */
-export function exists(path: string): boolean {
-  return existsSync(path);
+function isRefusedLink(refusal: Refusal): boolean {
+  return refusal.reason === 'outside' || refusal.reason === 'unreadable';
 }

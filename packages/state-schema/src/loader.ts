@@ -1,11 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildModel, type ReadDocuments, type ReadStateFile } from './build-model.js';
 import { findExpressionText } from './expression-text.js';
 import {
   detectLayout,
   IMAGES_FILE,
-  isDirectory,
   isExampleFile,
   LAYOUT_DIRS,
   SETTINGS_FILE,
@@ -13,6 +11,7 @@ import {
 } from './layout.js';
 import type { FactoryState, LoadStateResult, StateProblem } from './model.js';
 import { problem, StateError, sortProblems } from './problems.js';
+import { listStateDir, openStateRoot, type Refusal, readStateText, type StateRoot } from './safe-fs.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /**
@@ -26,8 +25,8 @@ export async function loadState(dir: string): Promise<LoadStateResult> {
 
 /** Synchronous {@link loadState} (for the synth app). */
 export function loadStateSync(dir: string): LoadStateResult {
-  const root = resolve(dir);
-  if (!isDirectory(root)) {
+  const root = openStateRoot(dir);
+  if (root === undefined) {
     return {
       ok: false,
       problems: [
@@ -36,7 +35,7 @@ export function loadStateSync(dir: string): LoadStateResult {
           'missing-directory',
           { file: '.', line: 0, col: 0 },
           [],
-          `state directory ${root} does not exist or is not a directory`,
+          `state directory ${resolve(dir)} does not exist or is not a directory`,
           'pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository',
         ),
       ],
@@ -44,12 +43,35 @@ export function loadStateSync(dir: string): LoadStateResult {
   }
   const problems: StateProblem[] = [];
   const documents = readDocuments(root, problems);
-  const state = buildModel(root, documents, problems);
-  const sorted = sortProblems(problems);
+  const state = buildModel(root.dir, documents, problems);
+  const sorted = limitProblems(sortProblems(problems));
   if (state === undefined || sorted.some((p) => p.severity === 'error'))
     return { ok: false, problems: sorted };
   const finalState: FactoryState = { ...state, warnings: sorted };
   return { ok: true, state: finalState, warnings: sorted };
+}
+
+/**
+ * At most this many problems are returned (then one that counts the rest): a hostile file of
+ * 100,000 invalid entries would otherwise print 100,000 messages.
+ */
+export const MAX_PROBLEMS = 1000;
+
+function limitProblems(sorted: StateProblem[]): StateProblem[] {
+  if (sorted.length <= MAX_PROBLEMS) return sorted;
+  const omitted = sorted.slice(MAX_PROBLEMS);
+  const first = omitted[0];
+  return [
+    ...sorted.slice(0, MAX_PROBLEMS),
+    problem(
+      omitted.some((p) => p.severity === 'error') ? 'error' : 'warning',
+      'too-many-problems',
+      { file: first?.file ?? IMAGES_FILE, line: 0, col: 0 },
+      [],
+      `${omitted.length.toLocaleString('en-US')} more problems omitted (the next one in ${first?.file ?? IMAGES_FILE})`,
+      'fix the problems above first: is this the right file?',
+    ),
+  ];
 }
 
 /** Like {@link loadStateSync}, but returns the state or throws {@link StateError} listing every problem. */
@@ -59,7 +81,7 @@ export function loadStateOrThrow(dir: string): FactoryState {
   return result.state;
 }
 
-function readDocuments(root: string, problems: StateProblem[]): ReadDocuments {
+function readDocuments(root: StateRoot, problems: StateProblem[]): ReadDocuments {
   const { layout, mixed } = detectLayout(root);
   if (layout === 'legacy') {
     problems.push(
@@ -108,14 +130,20 @@ function readDocuments(root: string, problems: StateProblem[]): ReadDocuments {
   return { layout, imagesFile, settingsFile, imageStates, baseImageStates };
 }
 
-function listYamlFiles(root: string, dirRel: string, problems: StateProblem[]): string[] {
-  const path = resolve(root, dirRel);
-  if (!isDirectory(path)) return [];
+function listYamlFiles(root: StateRoot, dirRel: string, problems: StateProblem[]): string[] {
+  const listed = listStateDir(root, dirRel);
+  if (!listed.ok) {
+    if (listed.refusal.reason !== 'missing') problems.push(refusalProblem(dirRel, listed.refusal));
+    return [];
+  }
   const names: string[] = [];
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (!entry.isFile() || isExampleFile(entry.name)) continue;
+  for (const entry of listed.entries) {
+    // Symbolic links and other non-regular entries named *.yaml are listed too: reading them
+    // reports what they are (a link inside the state directory is followed).
+    if (entry.kind === 'directory' && !entry.name.endsWith('.yaml')) continue;
+    if (isExampleFile(entry.name)) continue;
     if (entry.name.endsWith('.yaml')) names.push(entry.name);
-    else if (entry.name.endsWith('.yml')) {
+    else if (entry.name.endsWith('.yml') && entry.kind !== 'directory') {
       problems.push(
         problem(
           'warning',
@@ -128,7 +156,19 @@ function listYamlFiles(root: string, dirRel: string, problems: StateProblem[]): 
       );
     }
   }
-  return names.sort();
+  return names;
+}
+
+/** The problem for a state path that was not read (never quoting the file's content). */
+export function refusalProblem(file: string, refusal: Refusal): StateProblem {
+  return problem(
+    'error',
+    refusal.reason === 'outside' ? 'invalid-path' : 'unreadable-file',
+    { file, line: refusal.line ?? 0, col: refusal.col ?? 0 },
+    [],
+    `${file} ${refusal.why}`,
+    refusal.hint,
+  );
 }
 
 /**
@@ -136,17 +176,15 @@ function listYamlFiles(root: string, dirRel: string, problems: StateProblem[]): 
  * added to `problems` and yield undefined.
  */
 function readYaml(
-  root: string,
+  root: StateRoot,
   file: string,
   problems: StateProblem[],
   required: boolean,
 ): YamlSource | undefined {
-  let text: string;
-  try {
-    text = readFileSync(resolve(root, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
+  const read = readStateText(root, file);
+  if (!read.ok) {
+    const { refusal } = read;
+    if (refusal.reason === 'missing' && refusal.why === 'does not exist') {
       if (required) {
         problems.push(
           problem(
@@ -163,18 +201,10 @@ function readYaml(
       }
       return undefined;
     }
-    problems.push(
-      problem(
-        'error',
-        'unreadable-file',
-        { file, line: 0, col: 0 },
-        [],
-        `cannot read ${file}: ${String(code)}`,
-      ),
-    );
+    problems.push(refusalProblem(file, refusal));
     return undefined;
   }
-  const parsed = parseYamlSource(file, text);
+  const parsed = parseYamlSource(file, read.text);
   if (!parsed.ok) {
     problems.push(...parsed.problems);
     return undefined;

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseDuration } from './duration.js';
 import { IMAGES_FILE } from './layout.js';
 import type {
@@ -14,6 +12,7 @@ import { compare, defined, type EntryInfo, stripDotSlash } from './model-helpers
 import { didYouMean, problem } from './problems.js';
 import { tryParseImageReference } from './reference.js';
 import { findCycles } from './rules.js';
+import { checkFileInState } from './safe-fs.js';
 import type { ImageStateSchema } from './schema/image-state.js';
 import type { ManagedEntry } from './schema/images-file.js';
 import type { YamlSource } from './yaml-source.js';
@@ -92,15 +91,17 @@ export function toManagedImage(
         : []),
     ];
     for (const [file, path, field] of checks) {
-      if (!existsSync(resolve(dir, file))) {
+      const refused = checkFileInState(dir, file);
+      if (refused) {
+        const missing = refused.why === 'does not exist';
         problems.push(
           problem(
             'error',
-            'missing-file',
+            missing ? 'missing-file' : refused.reason === 'outside' ? 'invalid-path' : 'unreadable-file',
             at(path),
             [entry.index, ...path],
-            `${subject}${field} ${file} does not exist in the state repository`,
-            `paths in local are relative to local.dir (${localDir})`,
+            `${subject}${field} ${file} ${missing ? 'does not exist in the state repository' : refused.why}`,
+            missing ? `paths in local are relative to local.dir (${localDir})` : refused.hint,
           ),
         );
       }

@@ -46,7 +46,8 @@ export type StateProblemCode =
   | 'reference-mismatch'
   | 'unenrolled-state'
   | 'legacy-layout'
-  | 'mixed-layout';
+  | 'mixed-layout'
+  | 'too-many-problems';
 
 /** One problem found in a state repository: an error (the state is invalid) or a warning. */
 export interface StateProblem extends Origin {

@@ -40,7 +40,19 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Builds a problem; `hint` is omitted when undefined. */
+/**
+ * Messages and hints are cut to this many characters: they quote values of the state, which may
+ * be tens of thousands of characters long.
+ */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+function cut(text: string): string {
+  return text.length <= MAX_MESSAGE_LENGTH
+    ? text
+    : `${text.slice(0, MAX_MESSAGE_LENGTH)}... (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+/** Builds a problem; `hint` is omitted when undefined. Message and hint are cut to {@link MAX_MESSAGE_LENGTH}. */
 export function problem(
   severity: 'error' | 'warning',
   code: StateProblemCode,
@@ -54,8 +66,8 @@ export function problem(
     line: at.line,
     col: at.col,
     path: [...path],
-    message,
-    ...(hint === undefined ? {} : { hint }),
+    message: cut(message),
+    ...(hint === undefined ? {} : { hint: cut(hint) }),
     severity,
     code,
   };

@@ -93,7 +93,7 @@ name: app # the key
 a: 2
 # about the list
 list:
-  - p
+  - p # first
   - q
   - r
 c: "keep"   # odd spacing stays

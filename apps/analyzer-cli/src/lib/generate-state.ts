@@ -256,7 +256,7 @@ async function writeWorkflows(
       );
       continue;
     }
-    if (await writeFileAtomic(full, content)) changes.written.push(path);
+    if (await writeFileAtomic(full, content, { root: state.dir })) changes.written.push(path);
   }
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
     a.name.localeCompare(b.name),

@@ -2,9 +2,9 @@
 // (declared before the first FROM), evaluated in order with `--build-arg` overrides.
 
 import type { Platform } from '../platform.js';
-import { lexWord, ShellSyntaxError } from '../shell/lex.js';
+import { type ExpansionBudget, ExpansionLimitError, lexWord, ShellSyntaxError } from '../shell/lex.js';
 import type { MetaArg, ProblemSink } from './model.js';
-import { mapEnv } from './model.js';
+import { mapEnv, shorten, usesAny } from './model.js';
 
 /** Names BuildKit defines without an ARG instruction. */
 export const AUTOMATIC_ARGS = [
@@ -85,7 +85,8 @@ function formatWithVersion(platform: Platform, withVersion: boolean): string {
 /**
  * BuildKit's `buildMetaArgs`: each meta ARG in order; a build arg replaces a declared ARG's value
  * (unexpanded); otherwise the default is expanded against what is defined so far. An ARG without
- * default and without build arg stays unset. Expansion errors are reported to `sink` (when given).
+ * default and without build arg stays unset. Expansion errors are reported to `sink` (when given);
+ * an ARG whose default uses a failed one fails too, silently (BuildKit stops at the first error).
  */
 export function evaluateMetaArgs(
   base: ReadonlyMap<string, string>,
@@ -93,9 +94,10 @@ export function evaluateMetaArgs(
   buildArgs: ReadonlyMap<string, string>,
   escapeToken: string,
   sink: ProblemSink | undefined,
-): { env: ReadonlyMap<string, string>; failed: boolean } {
+  budget: ExpansionBudget,
+): { env: ReadonlyMap<string, string>; failed: boolean; failedNames: ReadonlySet<string> } {
   // No meta ARGs (many files): the automatic args are the whole environment.
-  if (metaArgs.length === 0) return { env: base, failed: false };
+  if (metaArgs.length === 0) return { env: base, failed: false, failedNames: NO_NAMES };
   // Copied with forEach: `new Map(map)` walks the source through the iterator protocol, which
   // allocates per entry in code that has not been optimised yet (every file of a run needs a copy).
   const env = new Map<string, string>();
@@ -104,26 +106,43 @@ export function evaluateMetaArgs(
   });
   const view = mapEnv(env);
   let failed = false;
+  const failedNames = new Set<string>();
   for (let i = 0; i < metaArgs.length; i++) {
     const arg = metaArgs[i]!;
     const override = buildArgs.get(arg.key);
     if (override !== undefined) {
       env.set(arg.key, override);
+      failedNames.delete(arg.key);
       continue;
     }
     if (arg.value === undefined) continue;
     try {
-      env.set(arg.key, lexWord(arg.value, view, { escape: escapeToken }).value);
+      const lex = lexWord(arg.value, view, { escape: escapeToken, budget });
+      if (usesAny(lex, failedNames)) {
+        failed = true;
+        failedNames.add(arg.key);
+        continue;
+      }
+      env.set(arg.key, lex.value);
+      failedNames.delete(arg.key);
     } catch (error) {
       if (!(error instanceof ShellSyntaxError)) throw error;
       failed = true;
+      failedNames.add(arg.key);
+      env.delete(arg.key);
+      if (error instanceof ExpansionLimitError) {
+        sink?.addLimit(budget, arg.line, `ARG ${shorten(arg.key)}`, error);
+        continue;
+      }
       sink?.add(
         'ExpansionError',
         arg.line,
-        `ARG ${arg.key}: failed to process "${arg.value}": ${error.message}`,
-        `fix the \${...} expression in the ARG default, or pass --build-arg ${arg.key}=<value>`,
+        `ARG ${shorten(arg.key)}: failed to process "${shorten(arg.value)}": ${shorten(error.message)}`,
+        `fix the \${...} expression in the ARG default, or pass --build-arg ${shorten(arg.key)}=<value>`,
       );
     }
   }
-  return { env, failed };
+  return { env, failed, failedNames };
 }
+
+const NO_NAMES: ReadonlySet<string> = new Set();

@@ -4,6 +4,7 @@
 import type { AnalyzeOptions } from '../finding.js';
 import { type Node, parseDockerfile } from '../parser/parse.js';
 import { LINUX_AMD64, normalizePlatform, type Platform, parsePlatform } from '../platform.js';
+import { ExpansionBudget } from '../shell/lex.js';
 import { suggest } from '../suggest.js';
 import { AUTOMATIC_ARGS, automaticArgs, evaluateMetaArgs } from './args.js';
 import { type Evaluation, type MetaArg, mapEnv, type ProblemSink, type StageModel } from './model.js';
@@ -107,13 +108,12 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
   }
   const targetStageName = options.target || (shapes[shapes.length - 1]?.name ?? '');
   const automatic = automaticArgs(buildPlatform, targetPlatform, targetStageName, buildArgs);
-  const { env, failed: metaArgsFailed } = evaluateMetaArgs(
-    automatic,
-    metaArgs,
-    buildArgs,
-    parsed.escape,
-    sink,
-  );
+  const budget = new ExpansionBudget();
+  const {
+    env,
+    failed: metaArgsFailed,
+    failedNames: failedArgs,
+  } = evaluateMetaArgs(automatic, metaArgs, buildArgs, parsed.escape, sink, budget);
   const globalArgs = mapEnv(env);
   // The automatic args and the declared meta ARGs (env holds those with a value, nothing else).
   let knownArgNames: ReadonlySet<string> = AUTOMATIC_ARG_NAMES;
@@ -126,18 +126,17 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
   // Resolve every FROM, then the references inside the stages.
   const earlier = new Map<string, number>();
   const dir: StageDirectory = { byName, count: stageNodes.length, escape: parsed.escape };
+  const fromContext = { env: globalArgs, escapeToken: parsed.escape, failedArgs, budget };
   const stages: StageModel[] = stageNodes.map(({ from }, index) => {
     const shape = shapes[index] ?? {};
     const line = from.startLine;
     const baseLex =
-      shape.baseWord === undefined
-        ? undefined
-        : expand(shape.baseWord, globalArgs, parsed.escape, line, 'FROM', sink);
+      shape.baseWord === undefined ? undefined : expand(shape.baseWord, fromContext, line, 'FROM', sink);
     const base = resolveBase(shape, baseLex, earlier, line, sink);
     const platformLex =
       shape.platformWord === undefined
         ? undefined
-        : expand(shape.platformWord, globalArgs, parsed.escape, line, 'FROM --platform', sink);
+        : expand(shape.platformWord, fromContext, line, 'FROM --platform', sink);
     const platform =
       shape.platformWord === undefined
         ? undefined
@@ -186,6 +185,8 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
     globalArgs,
     knownArgNames,
     metaArgsFailed,
+    failedArgs,
+    budget,
     buildArgs,
     targetPlatform,
     targetIndex,

@@ -4,7 +4,7 @@ import type { ImageReference } from '@image-factory/state-schema/reference';
 import { type DockerfileProblem, PROBLEM_CODES, type ProblemCode } from '../finding.js';
 import type { Node, ParsedDockerfile } from '../parser/parse.js';
 import type { Platform } from '../platform.js';
-import type { Env, LexResult } from '../shell/lex.js';
+import type { Env, ExpansionBudget, ExpansionLimitError, LexResult } from '../shell/lex.js';
 
 /** What a FROM, `COPY --from` or `--mount from=` points at. */
 export type Target =
@@ -72,11 +72,37 @@ export interface Evaluation {
   readonly knownArgNames: ReadonlySet<string>;
   /** True when a meta ARG's default failed to expand (reported as ExpansionError). */
   readonly metaArgsFailed: boolean;
+  /**
+   * Meta ARGs whose default failed to expand, or used one that did: the first failure is the one
+   * reported (BuildKit stops there), words using these names are left unresolved silently.
+   */
+  readonly failedArgs: ReadonlySet<string>;
+  /** Charged by every expansion of this Dockerfile (rules expanding words use it too). */
+  readonly budget: ExpansionBudget;
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly targetPlatform: Platform;
   /** Index of the target stage; -1 without stages. */
   readonly targetIndex: number;
   readonly reachable: ReadonlySet<number>;
+}
+
+/**
+ * Messages and hints are cut to this many characters: values from the Dockerfile are quoted in
+ * them, and a line may hold 65535 bytes (values quoted through {@link shorten} are cut far shorter).
+ */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** Values quoted in messages are cut to this many characters. */
+export const MAX_QUOTED_LENGTH = 120;
+
+/** `value` for a message: at most {@link MAX_QUOTED_LENGTH} characters, with the length when cut. */
+export function shorten(value: string): string {
+  if (value.length <= MAX_QUOTED_LENGTH) return value;
+  return `${value.slice(0, MAX_QUOTED_LENGTH)}... (${value.length.toLocaleString('en-US')} characters)`;
+}
+
+function cap(text: string): string {
+  return text.length <= MAX_MESSAGE_LENGTH ? text : `${text.slice(0, MAX_MESSAGE_LENGTH)}...`;
 }
 
 /** Collects problems with their catalogue severity. */
@@ -98,8 +124,41 @@ export class ProblemSink {
     severity?: DockerfileProblem['severity'],
   ): void {
     // `hint` is always present (JSON leaves it out when undefined): one object shape, no spread.
-    this.problems.push({ line, code, severity: severity ?? severityOf(code), message, hint });
+    this.problems.push({
+      line,
+      code,
+      severity: severity ?? severityOf(code),
+      message: cap(message),
+      hint: hint === undefined ? undefined : cap(hint),
+    });
   }
+
+  /**
+   * Reports an expansion that grew too large, once per Dockerfile (every later expansion that
+   * reaches a limit, usually because it uses the first one's ARG, fails silently).
+   */
+  addLimit(budget: ExpansionBudget, line: number, what: string, error: ExpansionLimitError): void {
+    if (budget.reported) return;
+    budget.reported = true;
+    this.add(
+      'ExpansionTooLarge',
+      line,
+      `${what}: ${error.message}`,
+      error.limit === 'word'
+        ? 'BuildKit reads no line longer than 65535 bytes, and no value is expanded beyond that: do ARGs repeat each other (ARG B=$A$A)?'
+        : error.limit === 'match'
+          ? 'use shorter patterns or values'
+          : 'is this file really a Dockerfile?',
+    );
+  }
+}
+
+/** True when the expansion `lex` looked up one of `names`. */
+export function usesAny(lex: LexResult, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  for (const name of lex.matched) if (names.has(name)) return true;
+  for (const name of lex.unmatched) if (names.has(name)) return true;
+  return false;
 }
 
 function severityOf(code: ProblemCode): DockerfileProblem['severity'] {

@@ -6,7 +6,7 @@ import { tryParseImageReference } from '@image-factory/state-schema/reference';
 import type { Node } from '../parser/parse.js';
 import { EMPTY_ENV, lexWord } from '../shell/lex.js';
 import { readFlags } from './flags.js';
-import type { ProblemSink, SourceModel, Target, TriggerModel } from './model.js';
+import { type ProblemSink, type SourceModel, shorten, type Target, type TriggerModel } from './model.js';
 
 const GO_INT = /^[+-]?[0-9]+$/;
 const MOUNT_VARIABLE = /\$./;
@@ -33,7 +33,7 @@ export function readSources(node: Node, dir: StageDirectory, sink: ProblemSink |
 export function readTrigger(node: Node, dir: StageDirectory, sink: ProblemSink): TriggerModel | undefined {
   const flags = readFlags(node.flags);
   for (let i = 0; i < flags.length; i++)
-    sink.add('InvalidFlag', node.startLine, `Unknown flag: ${flags[i]!.name}`);
+    sink.add('InvalidFlag', node.startLine, `Unknown flag: ${shorten(flags[i]!.name)}`);
   const trigger = node.trigger;
   if (!trigger) {
     sink.add('InvalidOnbuild', node.startLine, 'ONBUILD requires at least one argument');
@@ -46,7 +46,7 @@ export function readTrigger(node: Node, dir: StageDirectory, sink: ProblemSink):
       node.startLine,
       name === 'ONBUILD'
         ? "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
-        : `${name} isn't allowed as an ONBUILD trigger`,
+        : `${shorten(name)} isn't allowed as an ONBUILD trigger`,
     );
     return undefined;
   }
@@ -96,7 +96,7 @@ function resolveCopyFrom(
     sink?.add(
       'UnsupportedVariable',
       line,
-      `COPY --from=${value}: variable expansion is not supported for --from`,
+      `COPY --from=${shorten(value)}: variable expansion is not supported for --from`,
       'define a stage with FROM using an ARG declared before the first FROM, and COPY --from=<that stage>',
     );
     return { kind: 'none', raw: value };
@@ -107,7 +107,7 @@ function resolveCopyFrom(
       sink?.add(
         'InvalidStageIndex',
         line,
-        `COPY --from=${value}: invalid stage index ${index}`,
+        `COPY --from=${shorten(value)}: invalid stage index ${index}`,
         `this Dockerfile has stages 0 to ${dir.count - 1}`,
       );
       return { kind: 'none', raw: value };
@@ -129,7 +129,11 @@ function resolveNamed(
   if (value === 'scratch') return { kind: 'scratch', raw: value };
   const parsed = tryParseImageReference(value);
   if (parsed.ok) return { kind: 'image', raw: value, ref: parsed.reference };
-  sink?.add('InvalidReference', line, `${what}=${value}: failed to parse "${value}": ${parsed.error}`);
+  sink?.add(
+    'InvalidReference',
+    line,
+    `${what}=${shorten(value)}: failed to parse "${shorten(value)}": ${parsed.error}`,
+  );
   return { kind: 'none', raw: value };
 }
 
@@ -149,7 +153,7 @@ function readRun(node: Node, dir: StageDirectory, sink: ProblemSink | undefined)
       sink?.add(
         'NumericMountFrom',
         node.startLine,
-        `RUN --mount from=${from} is not a stage index: BuildKit looks up stage names only, so this mounts the image "${from}"`,
+        `RUN --mount from=${shorten(from)} is not a stage index: BuildKit looks up stage names only, so this mounts the image "${shorten(from)}"`,
         'name the stage (FROM ... AS <name>) and write from=<name>',
       );
     }
@@ -166,7 +170,7 @@ function readRun(node: Node, dir: StageDirectory, sink: ProblemSink | undefined)
 function readMountFrom(value: string, line: number, sink: ProblemSink | undefined): string | undefined {
   const fields = parseCsvRecord(value);
   if (typeof fields === 'string') {
-    sink?.add('InvalidMount', line, `failed to parse csv mounts "${value}": ${fields}`);
+    sink?.add('InvalidMount', line, `failed to parse csv mounts "${shorten(value)}": ${shorten(fields)}`);
     return undefined;
   }
   let type = 'bind';
@@ -177,7 +181,7 @@ function readMountFrom(value: string, line: number, sink: ProblemSink | undefine
     const key = (eq === -1 ? field : field.slice(0, eq)).toLowerCase();
     if (eq === -1) {
       if (BARE_MOUNT_KEYS.has(key)) continue;
-      sink?.add('InvalidMount', line, `invalid field '${field}' must be a key=value pair`);
+      sink?.add('InvalidMount', line, `invalid field '${shorten(field)}' must be a key=value pair`);
       return undefined;
     }
     const fieldValue = field.slice(eq + 1);
@@ -187,7 +191,7 @@ function readMountFrom(value: string, line: number, sink: ProblemSink | undefine
         sink?.add(
           'InvalidMount',
           line,
-          `unsupported mount type "${fieldValue}"`,
+          `unsupported mount type "${shorten(fieldValue)}"`,
           'types: bind, cache, tmpfs, secret, ssh',
         );
         return undefined;
@@ -198,7 +202,7 @@ function readMountFrom(value: string, line: number, sink: ProblemSink | undefine
         sink?.add(
           'UnsupportedVariable',
           line,
-          `RUN --mount from=${fieldValue}: 'from' doesn't support variable expansion, define alias stage instead`,
+          `RUN --mount from=${shorten(fieldValue)}: 'from' doesn't support variable expansion, define alias stage instead`,
           'define a stage with FROM using an ARG declared before the first FROM, and mount from=<that stage>',
         );
         return undefined;

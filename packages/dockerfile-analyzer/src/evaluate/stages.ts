@@ -4,10 +4,17 @@
 import { tryParseImageReference } from '@image-factory/state-schema/reference';
 import type { Node } from '../parser/parse.js';
 import { type Platform, parsePlatform } from '../platform.js';
-import { type Env, type LexResult, lexWord, ShellSyntaxError } from '../shell/lex.js';
+import {
+  type Env,
+  type ExpansionBudget,
+  ExpansionLimitError,
+  type LexResult,
+  lexWord,
+  ShellSyntaxError,
+} from '../shell/lex.js';
 import { suggest } from '../suggest.js';
 import { readFlags } from './flags.js';
-import type { ProblemSink, StageModel, Target } from './model.js';
+import { type ProblemSink, type StageModel, shorten, type Target, usesAny } from './model.js';
 
 const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
@@ -31,7 +38,7 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
       sink.add(
         'InvalidStageName',
         node.startLine,
-        `invalid name for build stage: "${written}", name can't start with a number or contain symbols`,
+        `invalid name for build stage: "${shorten(written)}", name can't start with a number or contain symbols`,
         'stage names match ^[a-z][a-z0-9-_.]*$',
       );
     }
@@ -42,7 +49,7 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
     sink.add(
       'InvalidFrom',
       node.startLine,
-      `FROM requires either one or three arguments, got ${words.length}: "${node.args}"`,
+      `FROM requires either one or three arguments, got ${words.length}: "${shorten(node.args)}"`,
       'write FROM [--platform=<platform>] <image> [AS <name>]; Dockerfiles have no inline comments',
     );
   }
@@ -55,7 +62,7 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
       sink.add(
         'InvalidFlag',
         node.startLine,
-        `Unknown flag: ${flag.name}`,
+        `Unknown flag: ${shorten(flag.name)}`,
         'FROM accepts only --platform=<platform>',
       );
     } else if (platformSeen) {
@@ -81,20 +88,35 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
   };
 }
 
+/** Where a FROM word is expanded: its ARGs, the meta ARGs that failed, the budget. */
+export interface ExpandContext {
+  readonly env: Env;
+  readonly escapeToken: string;
+  /** Meta ARGs that failed to expand: a word using one is left unresolved without a new problem. */
+  readonly failedArgs: ReadonlySet<string>;
+  readonly budget: ExpansionBudget;
+}
+
 /** Expands a FROM word; reports syntax errors and returns undefined for them. */
 export function expand(
   word: string,
-  env: Env,
-  escapeToken: string,
+  context: ExpandContext,
   line: number,
   what: string,
   sink: ProblemSink,
 ): LexResult | undefined {
   try {
-    return lexWord(word, env, { escape: escapeToken });
+    const lex = lexWord(word, context.env, { escape: context.escapeToken, budget: context.budget });
+    return usesAny(lex, context.failedArgs) ? undefined : lex;
   } catch (error) {
     if (!(error instanceof ShellSyntaxError)) throw error;
-    sink.add('ExpansionError', line, `${what}: failed to process "${word}": ${error.message}`);
+    if (error instanceof ExpansionLimitError) sink.addLimit(context.budget, line, what, error);
+    else
+      sink.add(
+        'ExpansionError',
+        line,
+        `${what}: failed to process "${shorten(word)}": ${shorten(error.message)}`,
+      );
     return undefined;
   }
 }
@@ -114,7 +136,7 @@ export function resolveBase(
     sink.add(
       'EmptyBaseName',
       line,
-      `base name (${shape.baseWord}) should not be blank`,
+      `base name (${shorten(shape.baseWord)}) should not be blank`,
       unset.length > 0
         ? `${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set: give the ARG a default before the first FROM or pass --build-arg`
         : 'the ARGs in the image name expand to nothing: give them defaults or pass --build-arg',
@@ -130,9 +152,9 @@ export function resolveBase(
   sink.add(
     'InvalidReference',
     line,
-    `failed to parse stage name "${raw}": ${parsed.error}`,
+    `failed to parse stage name "${shorten(raw)}": ${shorten(parsed.error)}`,
     caseless !== undefined
-      ? `FROM matches earlier stage names exactly: write "${raw.toLowerCase()}" to use stage ${caseless}`
+      ? `FROM matches earlier stage names exactly: write "${shorten(raw.toLowerCase())}" to use stage ${caseless}`
       : referenceHint(shape.baseWord, raw),
   );
   return { kind: 'none', raw };
@@ -156,12 +178,17 @@ export function resolvePlatform(
     return undefined;
   };
   if (lex.value === '') {
-    sink.add('InvalidPlatform', line, `empty platform value from expression ${word}`, didYouMean());
+    sink.add('InvalidPlatform', line, `empty platform value from expression ${shorten(word)}`, didYouMean());
     return undefined;
   }
   const parsed = parsePlatform(lex.value, defaults);
   if (!parsed.ok) {
-    sink.add('InvalidPlatform', line, `failed to parse platform ${word}: ${parsed.error}`, didYouMean());
+    sink.add(
+      'InvalidPlatform',
+      line,
+      `failed to parse platform ${shorten(word)}: ${shorten(parsed.error)}`,
+      didYouMean(),
+    );
     return undefined;
   }
   return parsed.platform;

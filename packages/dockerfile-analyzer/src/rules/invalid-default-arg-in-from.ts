@@ -1,6 +1,6 @@
 import { tryParseImageReference } from '@image-factory/state-schema/reference';
 import { evaluateMetaArgs } from '../evaluate/args.js';
-import { mapEnv } from '../evaluate/model.js';
+import { mapEnv, shorten } from '../evaluate/model.js';
 import { type Env, lexWord } from '../shell/lex.js';
 import type { Rule } from './rule.js';
 
@@ -29,6 +29,7 @@ export const invalidDefaultArgInFrom: Rule = {
         NO_BUILD_ARGS,
         escapeToken,
         undefined,
+        context.budget,
       );
       if (failed) return;
       view = mapEnv(env);
@@ -44,7 +45,7 @@ export const invalidDefaultArgInFrom: Rule = {
         if (stage.base.kind === 'image') continue;
       } else {
         try {
-          value = lexWord(stage.baseWord, view, { escape: escapeToken }).value;
+          value = lexWord(stage.baseWord, view, { escape: escapeToken, budget: context.budget }).value;
         } catch {
           return; // BuildKit abandons the check; the expansion error is reported elsewhere.
         }
@@ -52,7 +53,7 @@ export const invalidDefaultArgInFrom: Rule = {
       if (value !== '' && tryParseImageReference(value).ok) continue;
       findings.push({
         line: stage.node.startLine,
-        message: `Default value for ARG ${stage.baseWord} results in empty or invalid base image name${value === '' ? '' : ` "${value}"`}`,
+        message: `Default value for ARG ${shorten(stage.baseWord)} results in empty or invalid base image name${value === '' ? '' : ` "${shorten(value)}"`}`,
         hint: 'give the ARGs used in FROM defaults that form a valid image, so the build works without --build-arg',
       });
     }

@@ -4,10 +4,17 @@
 // `${V/p/r}`, `${V//p/r}`. Records which variable names were found and which were not.
 
 import { isDigit, isLetter, isSpace } from '../chars.js';
-import { ShellSyntaxError } from './errors.js';
+import { type ExpansionBudget, ExpansionLimitError, MAX_WORD_LENGTH, ShellSyntaxError } from './errors.js';
 import { replaceAll, replaceFirst, trimPrefix, trimSuffix } from './pattern.js';
 
-export { ShellSyntaxError } from './errors.js';
+export {
+  ExpansionBudget,
+  ExpansionLimitError,
+  MAX_EXPANSION_TOTAL,
+  MAX_MATCH_STEPS,
+  MAX_WORD_LENGTH,
+  ShellSyntaxError,
+} from './errors.js';
 
 /** Variables visible to an expansion. `undefined` means unset (different from empty). */
 export interface Env {
@@ -26,6 +33,8 @@ export interface LexOptions {
   readonly skipUnsetEnv?: boolean;
   /** Split the result into words (as `ProcessWords`). */
   readonly words?: boolean;
+  /** Charged with every expanded word; shared by all expansions of one Dockerfile. */
+  readonly budget?: ExpansionBudget | undefined;
 }
 
 /** The processed word. */
@@ -63,15 +72,30 @@ const NO_SET: ReadonlySet<string> = new Set();
 
 /**
  * Processes `word` like BuildKit's `Lex.ProcessWordWithMatches` (and `ProcessWords` when
- * `options.words`). Throws {@link ShellSyntaxError} for malformed input.
+ * `options.words`). Throws {@link ShellSyntaxError} for malformed input, and
+ * {@link ExpansionLimitError} (a ShellSyntaxError) when the result would be longer than
+ * {@link MAX_WORD_LENGTH} or `options.budget` is spent: BuildKit has no such limit, but it never
+ * reads a line longer than that, and an analysis must not hold gigabytes for a 546-byte file.
  */
 export function lexWord(word: string, env: Env, options: LexOptions): LexResult {
   if (PLAIN.test(word)) {
     return { value: word, words: options.words ? splitWords(word) : [], matched: NO_SET, unmatched: NO_SET };
   }
+  const budget = options.budget;
+  if (budget !== undefined && budget.remaining < 0) throw new ExpansionLimitError('total');
   const lexer = new Lexer(word, env, options);
   const { value, words } = lexer.processStopOn(EOF, options.rawEscapes === true);
+  checkLength(value);
+  if (budget !== undefined) {
+    budget.remaining -= value.length;
+    if (budget.remaining < 0) throw new ExpansionLimitError('total');
+  }
   return { value, words, matched: lexer.matched ?? NO_SET, unmatched: lexer.unmatched ?? NO_SET };
+}
+
+/** Throws when an expansion has grown past {@link MAX_WORD_LENGTH}. */
+function checkLength(value: string): void {
+  if (value.length > MAX_WORD_LENGTH) throw new ExpansionLimitError('word');
 }
 
 /**
@@ -180,12 +204,14 @@ class Lexer {
       if (ch === DOLLAR) {
         const tmp = this.processDollar();
         result += tmp;
+        checkLength(result);
         if (collect) words.addString(tmp);
         continue;
       }
       if (ch === SINGLE_QUOTE || ch === DOUBLE_QUOTE) {
         const tmp = ch === SINGLE_QUOTE ? this.processSingleQuote() : this.processDoubleQuote();
         result += tmp;
+        checkLength(result);
         if (collect) words.addRawString(tmp);
         continue;
       }
@@ -270,6 +296,7 @@ class Lexer {
       }
       if (peeked === DOLLAR) {
         result += this.processDollar();
+        checkLength(result);
         continue;
       }
       let ch = this.next();
@@ -346,8 +373,8 @@ class Lexer {
         const greedy = word.startsWith(marker);
         const pattern = greedy ? word.slice(1) : word;
         return ch === PERCENT
-          ? trimSuffix(pattern, value ?? '', greedy)
-          : trimPrefix(pattern, value ?? '', greedy);
+          ? trimSuffix(pattern, value ?? '', greedy, this.options.budget)
+          : trimPrefix(pattern, value ?? '', greedy, this.options.budget);
       }
       default:
         throw new ShellSyntaxError(`unsupported modifier (${chs}) in substitution`);
@@ -374,8 +401,8 @@ class Lexer {
     const value = this.getEnv(name);
     if (value === undefined && this.options.skipUnsetEnv) return `\${${name}/${pattern}/${replacement}}`;
     return all
-      ? replaceAll(pattern, value ?? '', replacement)
-      : replaceFirst(pattern, value ?? '', replacement);
+      ? replaceAll(pattern, value ?? '', replacement, MAX_WORD_LENGTH, this.options.budget)
+      : replaceFirst(pattern, value ?? '', replacement, this.options.budget);
   }
 
   private processName(): string {
