@@ -8,6 +8,7 @@ export {
   WORKFLOWS_DIR,
 } from './build-workflow.js';
 export { DURATION_PATTERN, parseDuration, toKargoDuration } from './duration.js';
+export { type GitOrigin, parseGitConfig, readGitOrigin } from './git-origin.js';
 export {
   buildJsonSchemas,
   JSON_SCHEMA_BASE_URL,
@@ -37,6 +38,7 @@ export type {
   SourceProvider,
   StateProblem,
   StateProblemCode,
+  StateRepoUrlSource,
   UpdateType,
 } from './model.js';
 export { formatProblem, problem, StateError, sortProblems } from './problems.js';
@@ -51,6 +53,7 @@ export {
   tryParseImageReference,
   withDefaultTag,
 } from './reference.js';
+export { isNoInformation } from './runtime-fields.js';
 export {
   AnyBaseImageStateSchema,
   BaseImageStateSchema,

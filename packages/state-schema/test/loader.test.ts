@@ -235,7 +235,7 @@ describe('loadState layouts and files', () => {
     expect(state.baseImages[0]?.allowTags).toBe('^3\\.12-slim$');
     expect(lines(result)).toEqual([
       'state: warning: the state/ layout is deprecated: state files now live in images/ and base-images/\n' +
-        '  hint: git mv state/images images && git mv state/base-images base-images',
+        '  hint: run `image-factory migrate`: it moves them (with git mv in a git work tree) and rewrites old-format fields',
     ]);
   });
 
