@@ -54,9 +54,9 @@ describe('image-factory validate: what synth would refuse', () => {
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.valid).toBe(false);
-    expect(report.problems.map((p: { file: string; code: string; path: string[] }) => [p.file, p.code, p.path])).toEqual([
-      ['image-factory.yaml', 'missing-field', ['stateRepo', 'url']],
-    ]);
+    expect(
+      report.problems.map((p: { file: string; code: string; path: string[] }) => [p.file, p.code, p.path]),
+    ).toEqual([['image-factory.yaml', 'missing-field', ['stateRepo', 'url']]]);
   });
 
   it('takes stateRepo.url from the git origin, says so, and then validates', async () => {
