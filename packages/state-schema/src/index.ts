@@ -19,6 +19,13 @@ export type { StateLayout } from './layout.js';
 export { IMAGES_FILE, LAYOUT_DIRS, SETTINGS_FILE } from './layout.js';
 export { loadState, loadStateOrThrow, loadStateSync } from './loader.js';
 export type {
+  MigrationChange,
+  MigrationMove,
+  MigrationPlan,
+  MigrationPlanResult,
+} from './migrate-plan.js';
+export { MIGRATE_MAX_FILE_BYTES, planMigration } from './migrate-plan.js';
+export type {
   BaseImage,
   BaseImageState,
   BaseImageUpdateRecord,
@@ -64,6 +71,7 @@ export { ImageStateSchema } from './schema/image-state.js';
 export { BaseEntrySchema, ImagesFileSchema, ManagedEntrySchema } from './schema/images-file.js';
 export { SettingsSchema } from './schema/settings.js';
 export { DEFAULT_SETTINGS } from './settings-loader.js';
+export { renderSettingsTemplate } from './settings-template.js';
 export type {
   BaseImageFileMatch,
   BaseImageInit,

@@ -24,8 +24,10 @@ import { describeValue } from './validate-document.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** The repository `registry` + `repository` name, normalized, when both are written and valid. */
-export function oldRepository(entry: EntryInfo<BaseEntry>): ImageReference | undefined {
-  const { registry, repository } = entry.oldFields ?? {};
+export function oldRepository(
+  fields: Readonly<Record<string, unknown>> | undefined,
+): ImageReference | undefined {
+  const { registry, repository } = fields ?? {};
   if (typeof registry !== 'string' || typeof repository !== 'string') return undefined;
   const parsed = tryParseImageReference(`${registry}/${repository}`);
   if (!parsed.ok || parsed.reference.tag !== undefined || parsed.reference.digest !== undefined)
@@ -87,7 +89,7 @@ export function checkOldBaseEntryFields(
   if (broken) return { broken };
   const registry = old.registry as string | undefined;
   const repository = old.repository as string | undefined;
-  const both = oldRepository(entry);
+  const both = oldRepository(entry.oldFields);
   const shown = [registry, repository].filter((v) => v !== undefined).join('/');
   const fields = written.join(' and ');
 
