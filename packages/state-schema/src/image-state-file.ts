@@ -38,8 +38,6 @@ export interface ImageStateFile {
   readonly enrollmentCopy?: Readonly<Record<string, unknown>> | undefined;
   /** The `name` field as written, when it is a valid name. */
   readonly writtenName?: string | undefined;
-  /** True when a field that changes what is generated is invalid (an error was reported). */
-  readonly broken: boolean;
 }
 
 /** Reads a managed image's state file; every problem of every field goes to `problems`. */
@@ -93,7 +91,6 @@ export function readImageStateFile(
     state,
     ...defined('enrollmentCopy', enrollmentCopy),
     ...defined('writtenName', writtenName),
-    broken: own.some((p) => p.severity === 'error'),
   };
 }
 
