@@ -3,6 +3,7 @@ import { checkEnrollmentCopy } from './enrollment-copy.js';
 import { loadEntries } from './entries.js';
 import { readGitOrigin } from './git-origin.js';
 import { readImageStateFile } from './image-state-file.js';
+import { checkSettingsLabels } from './label-rules.js';
 import type { StateLayout } from './layout.js';
 import { IMAGES_FILE } from './layout.js';
 import { checkBaseImageReferences, toManagedImage } from './managed-images.js';
@@ -45,6 +46,7 @@ export function buildModel(
   problems: StateProblem[],
 ): Omit<FactoryState, 'warnings'> | undefined {
   const loadedSettings = loadSettings(docs.settingsFile, problems);
+  if (loadedSettings) checkSettingsLabels(docs.settingsFile, loadedSettings.kargo.labels, problems);
   const { managed, base, kinds, usable } = loadEntries(docs.imagesFile, problems);
 
   // Managed image state files. Without a usable images.yaml (missing, a YAML syntax error), which

@@ -293,6 +293,19 @@ describe('loadState layouts and files', () => {
     ]);
   });
 
+  it('rejects kargo.labels the apiserver would refuse (synth would), at their position', () => {
+    const dir = stateDir({
+      'images.yaml': '[]\n',
+      'image-factory.yaml':
+        'kargo:\n  labels:\n    team: platform team\n    example.com/tier: backend\n    -bad: x\n    Example.com/x: y\n',
+    });
+    expect(lines(loadStateSync(dir)).map((line) => line.split('\n')[0])).toEqual([
+      'image-factory.yaml:3:11: kargo.labels.team "platform team" is not a valid Kubernetes label value: a label value must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)',
+      'image-factory.yaml:5:5: kargo.labels key "-bad" is not a valid Kubernetes label key: its name must be 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+      'image-factory.yaml:6:5: kargo.labels key "Example.com/x" is not a valid Kubernetes label key: its prefix "Example.com" must be a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)',
+    ]);
+  });
+
   it('loadStateOrThrow throws a StateError listing the errors', () => {
     const dir = stateDir({ 'images.yaml': '- name: x\n  repoURL: Docker.io/Library/X\n' });
     expect(() => loadStateOrThrow(dir)).toThrow(StateError);
