@@ -61,7 +61,10 @@ export function readFields(
       problems.push(unknownField(source, key, known, rules));
       continue;
     }
-    if (rule.severity === 'warning' ? isNoInformation(value) : value === null) continue;
+    if (rule.severity === 'warning' ? isNoInformation(value) : value === null) {
+      if (rule.required) problems.push(missingField(key, source.locate([key])));
+      continue;
+    }
     const result = validateDocument(
       z.object({ [key]: rule.schema }),
       { [key]: value },
@@ -78,20 +81,13 @@ export function readFields(
     problems.push(...(rule.severity === 'error' ? result.problems : result.problems.map(asIgnoredWarning)));
   }
   for (const [key, rule] of Object.entries(rules)) {
-    if (rule.required && !(key in record)) {
-      problems.push(
-        problem(
-          'error',
-          'missing-field',
-          source.locate([]),
-          [key],
-          `${key} is required`,
-          `add a "${key}:" field`,
-        ),
-      );
-    }
+    if (rule.required && !(key in record)) problems.push(missingField(key, source.locate([])));
   }
   return values;
+}
+
+function missingField(key: string, at: ReturnType<YamlSource['locate']>): StateProblem {
+  return problem('error', 'missing-field', at, [key], `${key} is required`, `add a "${key}:" field`);
 }
 
 /** A problem of a field that is read as unknown: a warning saying so. */

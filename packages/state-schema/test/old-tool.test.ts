@@ -136,6 +136,13 @@ enrollment:
     ]);
   });
 
+  it('requires a name, also when it is written as null', () => {
+    const result = loadStateSync(
+      stateDir({ 'images.yaml': managedEntry('app'), 'images/app.yaml': 'name: null\nbaseImages: []\n' }),
+    );
+    expect(lines(result)).toEqual(['images/app.yaml:1:7: name is required\n  hint: add a "name:" field']);
+  });
+
   it('reports every problem at once: a broken enrollment copy does not hide an unknown base image', () => {
     const result = loadStateSync(
       stateDir({
