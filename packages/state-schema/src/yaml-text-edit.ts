@@ -37,6 +37,8 @@ export class YamlTextEditor {
   private readonly edits: Edit[] = [];
   /** Top-level keys removed (handled by paragraphs in {@link result}). */
   private readonly topLevelRemovals = new Set<string>();
+  /** Fields removed from flow maps (`{a: 1, b: 2}`), by map: runs of them go with one comma. */
+  private readonly flowRemovals = new Map<YAMLMap, Set<Pair<Node, Node | null>>>();
   private readonly newline: string;
 
   constructor(readonly text: string) {
@@ -75,6 +77,10 @@ export class YamlTextEditor {
       this.topLevelRemovals.add(key);
       return;
     }
+    if (found.map.flow) {
+      this.flowRemovals.set(found.map, (this.flowRemovals.get(found.map) ?? new Set()).add(found.pair));
+      return;
+    }
     this.edits.push({ ...this.pairExtent(found.map, found.pair), text: '' });
   }
 
@@ -99,7 +105,9 @@ export class YamlTextEditor {
 
   /** The edited text. */
   result(): string {
-    const edits = [...this.edits, ...this.topLevelEdits()].sort((a, b) => b.start - a.start);
+    const edits = [...this.edits, ...this.topLevelEdits(), ...this.flowEdits()].sort(
+      (a, b) => b.start - a.start,
+    );
     let out = this.text;
     let last = Number.POSITIVE_INFINITY;
     for (const edit of edits) {
@@ -110,18 +118,50 @@ export class YamlTextEditor {
     return out;
   }
 
-  /** Where a field is in the text: its whole lines in a block map, its item (and a comma) in a flow map. */
+  /**
+   * Removals in flow maps: each run of removed fields goes up to the next kept field, or, at the
+   * end of the map, from the end of the last kept one (so that no comma is left dangling).
+   */
+  private flowEdits(): Edit[] {
+    const edits: Edit[] = [];
+    for (const [map, removed] of this.flowRemovals) {
+      const items = map.items as Pair<Node, Node | null>[];
+      const keyStart = (pair: Pair<Node, Node | null>) => (pair.key as { range?: Range }).range?.[0] ?? 0;
+      const valueStop = (pair: Pair<Node, Node | null>) =>
+        (pair.value as { range?: Range } | null)?.range?.[1] ??
+        (pair.key as { range?: Range }).range?.[1] ??
+        0;
+      let i = 0;
+      while (i < items.length) {
+        if (!removed.has(items[i] as Pair<Node, Node | null>)) {
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j + 1 < items.length && removed.has(items[j + 1] as Pair<Node, Node | null>)) j++;
+        const next = items[j + 1];
+        const previous = items[i - 1];
+        const first = items[i] as Pair<Node, Node | null>;
+        const last = items[j] as Pair<Node, Node | null>;
+        if (next) edits.push({ start: keyStart(first), end: keyStart(next), text: '' });
+        else
+          edits.push({
+            start: previous ? valueStop(previous) : keyStart(first),
+            end: valueStop(last),
+            text: '',
+          });
+        i = j + 1;
+      }
+    }
+    return edits;
+  }
+
+  /** Where a field of a block map is in the text: its whole lines. */
   private pairExtent(map: YAMLMap, pair: Pair<Node, Node | null>): { start: number; end: number } {
     const keyStart = (pair.key as { range?: Range }).range?.[0] ?? 0;
     const index = map.items.indexOf(pair as never);
     const next = map.items[index + 1] as Pair<Node, Node | null> | undefined;
     const nextStart = (next?.key as { range?: Range } | undefined)?.range?.[0];
-    if (map.flow) {
-      if (nextStart !== undefined) return { start: keyStart, end: nextStart };
-      const previous = map.items[index - 1] as Pair<Node, Node | null> | undefined;
-      const previousEnd = (previous?.value as { range?: Range } | null)?.range?.[1];
-      return { start: previousEnd ?? keyStart, end: this.valueEnd(pair) };
-    }
     const lineBegin = this.text.lastIndexOf('\n', keyStart - 1) + 1;
     const before = this.text.slice(lineBegin, keyStart);
     // The first field of a sequence item (`- registry: x`): the next field moves up behind the `- `.

@@ -49,6 +49,23 @@ describe('YamlTextEditor', () => {
     expect(result).toBe('- name: a\n  repository: p\n- name: b\n- {name: c, rest: 1}\n- {name: d}\n');
   });
 
+  it('removes runs of fields from flow maps without leaving a comma, next to a replaced field', () => {
+    const text =
+      '- {name: pg, registry: docker.io, repository: library/postgres, rebuildDelay: 7d}\n- {a: 1, b: 2, c: 3}\n';
+    const result = edit(text, (e) => {
+      e.replaceField([0], 'registry', 'repoURL: docker.io/library/postgres');
+      e.remove([0], 'repository');
+      e.remove([0], 'rebuildDelay');
+      e.remove([1], 'a');
+      e.remove([1], 'b');
+    });
+    expect(result).toBe('- {name: pg, repoURL: docker.io/library/postgres}\n- {c: 3}\n');
+    const trailing = edit('x: {a: 1, b: 2, c: 3}\n', (e) => {
+      for (const key of ['b', 'c']) e.remove(['x'], key);
+    });
+    expect(trailing).toBe('x: {a: 1}\n');
+  });
+
   it('replaces a field in place, keeping a comment after it', () => {
     const text = '- name: pg\n  registry: docker.io  # hub\n  repository: library/postgres\n';
     const result = edit(text, (e) => {
