@@ -10,8 +10,17 @@
  * Without a cluster that part is not run (the test says so in its output) and the offline part is
  * still asserted.
  */
-import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,11 +54,28 @@ function synthesize(example: string): Promise<{ file: string; manifests: Manifes
   return result;
 }
 
+/**
+ * An example without image-factory.yaml is an old tool's repository, which is a git clone whose
+ * origin names the state repository: it is synthesized from such a clone (a copy; a nested .git is
+ * never committed).
+ */
+function asClone(example: string): string {
+  const dir = join(root, example);
+  if (existsSync(join(dir, 'image-factory.yaml'))) return dir;
+  const clone = join(work, `clone-${example.replaceAll('/', '_')}`);
+  cpSync(dir, clone, { recursive: true });
+  execFileSync('git', ['init', '-q'], { cwd: clone });
+  execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/image-factory-state.git'], {
+    cwd: clone,
+  });
+  return clone;
+}
+
 async function synthesizeNow(example: string): Promise<{ file: string; manifests: Manifest[] }> {
   const file = join(work, `${example.replaceAll('/', '_')}.k8s.yaml`);
   await run(
     process.execPath,
-    [join(root, 'apps/synth/dist/main.js'), '--state-dir', example, '--out', file],
+    [join(root, 'apps/synth/dist/main.js'), '--state-dir', asClone(example), '--out', file],
     { cwd: root },
   );
   const docs = parseAllDocuments(readFileSync(file, 'utf8'));

@@ -4,6 +4,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerBaseImages } from './commands/base-images.js';
 import { registerGenerateState } from './commands/generate-state.js';
 import { registerGraph } from './commands/graph.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -24,6 +25,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerGenerateState,
   registerGraph,
   registerBaseImages,
+  registerMigrate,
 ];
 
 export function cliVersion(): string {

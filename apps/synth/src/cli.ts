@@ -13,6 +13,7 @@ import {
 import { buildApp, CHART_ID } from './build-app.js';
 import { diffManifests, formatDiff } from './check.js';
 import { renderManifest, synthManifests } from './render.js';
+import { stateRepoNotice } from './state-repo-notice.js';
 
 /** The default state checkout: a sibling of the current directory. */
 export const DEFAULT_STATE_DIR = '../image-factory-state';
@@ -90,7 +91,9 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
       `${problemsText(loaded.problems)}error: the state in ${stateDir} is invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was written\n`,
     );
   }
-  const warnings = loaded.warnings.length > 0 ? problemsText(loaded.warnings) : '';
+  const warnings =
+    stateRepoNotice(loaded.state.stateRepoUrlSource) +
+    (loaded.warnings.length > 0 ? problemsText(loaded.warnings) : '');
 
   let manifest: string;
   let count: number;

@@ -145,6 +145,23 @@ describe('runSynth', () => {
   });
 
   it('reports synth-time validation failures with the construct path and field, and writes nothing', async () => {
+    // stateRepo.branch is a git branch name the settings schema accepts but Kargo's git subscription
+    // pattern does not (subscription-schemas/git.json): only the synth-time validation sees it.
+    const { cwd, state } = copyOf('examples/state');
+    writeFileSync(
+      join(state, 'image-factory.yaml'),
+      'stateRepo:\n  url: https://github.com/acme/image-factory-state.git\n  branch: release+1\n',
+    );
+    const result = await runSynth(['--state-dir', 'state'], { env: noEnv, cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('error: synth-time validation failed; nothing was written');
+    expect(result.stderr).toContain(
+      '[image-factory/ImageFactory/Warehouses/image-platform-api] spec.subscriptions[2].git.branch: invalid value "release+1"',
+    );
+    expect(existsSync(join(state, 'dist'))).toBe(false);
+  });
+
+  it('refuses labels the apiserver would refuse before synthesizing, at their position', async () => {
     const { cwd, state } = copyOf('examples/scenarios/updates');
     writeFileSync(
       join(state, 'image-factory.yaml'),
@@ -152,9 +169,8 @@ describe('runSynth', () => {
     );
     const result = await runSynth(['--state-dir', 'state'], { env: noEnv, cwd });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('error: synth-time validation failed; nothing was written');
-    expect(result.stderr).toContain(
-      '[image-factory/ImageFactory/Stages/rebuild-portal] metadata.labels[team]: invalid value "platform team"',
+    expect(result.stderr).toMatch(
+      /^image-factory.yaml:3:11: kargo.labels.team "platform team" is not a valid Kubernetes label value: /,
     );
     expect(existsSync(join(state, 'dist'))).toBe(false);
   });

@@ -133,6 +133,9 @@ describe.each(exampleStates())('example $name', ({ name, dir }) => {
     const unenrolled = warnings.filter((w) => w.code === 'unenrolled-state');
     for (const w of unenrolled) {
       const ghost = w.file.replace(/^.*\//, '').replace(/\.yaml$/, '');
+      // images/<name>.yaml of a name enrolled as a base image (the old tool wrote one for every
+      // entry): the file is ignored, the base image is not.
+      if (state.baseImages.some((b) => b.name === ghost)) continue;
       expect(manifests.filter((m) => m.metadata.name.includes(ghost)).map((m) => m.metadata.name)).toEqual(
         [],
       );

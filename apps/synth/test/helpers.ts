@@ -1,9 +1,39 @@
-import { readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type FactoryState, loadStateSync } from '@image-factory/state-schema';
 
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, '../../..');
+
+/** The `origin` of the clones made of examples without image-factory.yaml (see {@link asClone}). */
+export const EXAMPLE_ORIGIN = 'https://github.com/acme/image-factory-state.git';
+
+let clones: string | undefined;
+
+/**
+ * The old tool's state repositories have no image-factory.yaml: they are git clones, and the
+ * factory takes `stateRepo.url` from their `origin`. An example without image-factory.yaml
+ * (examples/scenarios/old-tool) is used as such a clone: a copy in a temporary directory, made a
+ * git work tree whose origin is {@link EXAMPLE_ORIGIN} (a nested .git is never committed). Other
+ * examples are used in place.
+ */
+export function asClone(dir: string): string {
+  if (existsSync(join(dir, 'image-factory.yaml'))) return dir;
+  if (clones === undefined) {
+    const root = mkdtempSync(join(tmpdir(), 'synth-examples-'));
+    clones = root;
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  const clone = join(clones, dir.replaceAll('/', '_'));
+  if (!existsSync(clone)) {
+    cpSync(dir, clone, { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: clone });
+    execFileSync('git', ['remote', 'add', 'origin', EXAMPLE_ORIGIN], { cwd: clone });
+  }
+  return clone;
+}
 
 /** Every example state repository: `examples/state`, each `examples/scenarios/<name>` and the test fixtures. */
 export function exampleStates(): { readonly name: string; readonly dir: string }[] {
@@ -13,7 +43,7 @@ export function exampleStates(): { readonly name: string; readonly dir: string }
     { name: 'state', dir: join(ROOT, 'examples/state') },
     ...readdirSync(scenarios, { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .map((d) => ({ name: `scenario-${d.name}`, dir: join(scenarios, d.name) })),
+      .map((d) => ({ name: `scenario-${d.name}`, dir: asClone(join(scenarios, d.name)) })),
     ...readdirSync(fixtures, { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .map((d) => ({ name: `fixture-${d.name}`, dir: join(fixtures, d.name) })),

@@ -8,17 +8,49 @@ import {
   type EntryInfo,
   nameMismatch,
 } from './model-helpers.js';
+import { checkOldBaseEntryFields, describedBy } from './old-base-entry-fields.js';
 import { problem } from './problems.js';
 import { type ImageReference, referenceKey, tryParseImageReference, withDefaultTag } from './reference.js';
 import { allowTagsProblem, looksDoubled, undoubleBackslashes } from './rules.js';
-import {
-  AnyBaseImageStateSchema,
-  BaseImageStateSchema,
-  LegacyBaseImageStateSchema,
-} from './schema/base-image-state.js';
+import { type FieldRule, isNoInformation, readFields } from './runtime-fields.js';
+import { BaseImageStateSchema, LegacyBaseImageStateSchema } from './schema/base-image-state.js';
 import type { BaseEntry } from './schema/images-file.js';
-import { describeValue, validateDocument } from './validate-document.js';
+import { describeValue } from './validate-document.js';
 import type { YamlSource } from './yaml-source.js';
+
+/** How each field of a base-image file is read (see runtime-fields.ts): what changes the Warehouse is strict. */
+const COMMON_BASE_RULES = {
+  name: { schema: BaseImageStateSchema.shape.name, severity: 'error', required: true },
+  allowTags: { schema: BaseImageStateSchema.shape.allowTags, severity: 'error' },
+  imageSelectionStrategy: { schema: BaseImageStateSchema.shape.imageSelectionStrategy, severity: 'error' },
+  firstDiscovered: { schema: BaseImageStateSchema.shape.firstDiscovered, severity: 'warning' },
+  lastChecked: { schema: BaseImageStateSchema.shape.lastChecked, severity: 'warning' },
+  currentDigest: { schema: BaseImageStateSchema.shape.currentDigest, severity: 'warning' },
+  previousDigest: { schema: BaseImageStateSchema.shape.previousDigest, severity: 'warning' },
+  lastUpdated: { schema: BaseImageStateSchema.shape.lastUpdated, severity: 'warning' },
+  metadata: { schema: BaseImageStateSchema.shape.metadata, severity: 'warning' },
+} as const satisfies Record<string, FieldRule>;
+
+const BASE_RULES: Readonly<Record<string, FieldRule>> = {
+  ...COMMON_BASE_RULES,
+  image: { schema: BaseImageStateSchema.shape.image, severity: 'error' },
+  updateHistory: { schema: BaseImageStateSchema.shape.updateHistory, severity: 'warning' },
+};
+
+const LEGACY = LegacyBaseImageStateSchema.shape;
+const LEGACY_BASE_RULES: Readonly<Record<string, FieldRule>> = {
+  ...COMMON_BASE_RULES,
+  fullImage: { schema: LEGACY.fullImage, severity: 'error' },
+  // The old tool's copies of parts of fullImage: compared with it (reference-mismatch warnings).
+  registry: { schema: LEGACY.registry, severity: 'warning' },
+  repository: { schema: LEGACY.repository, severity: 'warning' },
+  tag: { schema: LEGACY.tag, severity: 'warning' },
+  digest: { schema: LEGACY.digest, severity: 'warning' },
+  repoURL: { schema: LEGACY.repoURL, severity: 'warning' },
+  updateHistory: { schema: LEGACY.updateHistory, severity: 'warning' },
+  // Written by some versions of the old tool, never used for base images.
+  lastDiscovery: { schema: LEGACY.firstDiscovered, severity: 'warning' },
+};
 
 export function loadBaseFile(
   found: ReadStateFile,
@@ -41,9 +73,18 @@ export function loadBaseFile(
   }
   const record = data as Record<string, unknown>;
   const legacy = !('image' in record) && 'fullImage' in record;
-  if (!legacy && !('image' in record)) {
-    // Neither format: validate against both to list every problem of the closer one.
-    const result = validateDocument(AnyBaseImageStateSchema, data, { source, basePath: [], subject: '' });
+  const own: StateProblem[] = [];
+  // History records of the old tool carry `None` too (`previousDigest: None`): no information.
+  const fields = Array.isArray(record.updateHistory)
+    ? { ...record, updateHistory: record.updateHistory.map(withoutNoInformation) }
+    : record;
+  const doc = readFields(source, fields, legacy ? LEGACY_BASE_RULES : BASE_RULES, own, {
+    handled: legacy ? ['rebuildEligibleAt'] : [],
+  });
+  const rebuildEligibleAt = legacy ? readEligibility(source, record.rebuildEligibleAt, own) : undefined;
+  problems.push(...own);
+  const imageField = legacy ? 'fullImage' : 'image';
+  if (!(imageField in record)) {
     problems.push(
       problem(
         'error',
@@ -54,20 +95,9 @@ export function loadBaseFile(
         'files written by the old tool have fullImage instead; one of the two is needed',
       ),
     );
-    if (!result.ok)
-      problems.push(
-        ...result.problems.filter((p) => p.code === 'unknown-field' && p.path[0] !== 'fullImage'),
-      );
     return undefined;
   }
-  const schema = legacy ? LegacyBaseImageStateSchema : BaseImageStateSchema;
-  const result = validateDocument(schema, data, { source, basePath: [], subject: '' });
-  if (!result.ok) {
-    problems.push(...result.problems);
-    return undefined;
-  }
-  const doc = result.value as Record<string, unknown> & ReturnType<typeof BaseImageStateSchema.parse>;
-  const imageField = legacy ? 'fullImage' : 'image';
+  if (own.some((p) => p.severity === 'error') || typeof doc[imageField] !== 'string') return undefined;
   const written = String(doc[imageField]);
   const parsed = tryParseImageReference(written);
   if (!parsed.ok) {
@@ -83,11 +113,12 @@ export function loadBaseFile(
     );
     return undefined;
   }
-  if (doc.name !== found.name) problems.push(nameMismatch(source, found.file, doc.name, found.name));
+  const name = String(doc.name);
+  if (name !== found.name) problems.push(nameMismatch(source, found.file, name, found.name));
   // A base image file describes what a Dockerfile pulls: an untagged reference means `latest`.
   const reference = withDefaultTag(parsed.reference);
   if (legacy) checkLegacyConsistency(doc, reference, source, problems);
-  let allowTags = doc.allowTags ?? undefined;
+  let allowTags = (doc.allowTags as string | undefined) ?? undefined;
   if (allowTags !== undefined) {
     if (legacy) allowTags = undoubleBackslashes(allowTags);
     else if (looksDoubled(allowTags)) problems.push(doubledWarning(source, ['allowTags'], allowTags));
@@ -110,17 +141,17 @@ export function loadBaseFile(
   const state: BaseImageState = {
     format: legacy ? 'legacy' : 'current',
     image: written,
-    ...defined('firstDiscovered', doc.firstDiscovered),
-    ...defined('lastChecked', doc.lastChecked),
-    ...defined('currentDigest', doc.currentDigest),
-    ...defined('previousDigest', doc.previousDigest),
-    ...defined('lastUpdated', doc.lastUpdated),
-    ...defined('rebuildEligibleAt', doc.rebuildEligibleAt as string | null | undefined),
-    updateHistory: history.map((record) => ({
-      digest: String(record.digest),
-      ...defined('previousDigest', record.previousDigest),
-      ...defined('tag', record.tag),
-      ...defined('detectedAt', record.detectedAt ?? record.timestamp),
+    ...defined('firstDiscovered', doc.firstDiscovered as string | undefined),
+    ...defined('lastChecked', doc.lastChecked as string | undefined),
+    ...defined('currentDigest', doc.currentDigest as string | undefined),
+    ...defined('previousDigest', doc.previousDigest as string | undefined),
+    ...defined('lastUpdated', doc.lastUpdated as string | undefined),
+    ...defined('rebuildEligibleAt', rebuildEligibleAt),
+    updateHistory: history.map((entry) => ({
+      digest: String(entry.digest),
+      ...defined('previousDigest', noInformationAsNull(entry.previousDigest)),
+      ...defined('tag', noInformationAsNull(entry.tag)),
+      ...defined('detectedAt', noInformationAsNull(entry.detectedAt ?? entry.timestamp)),
     })),
     metadata: (doc.metadata ?? {}) as Record<string, unknown>,
   };
@@ -129,10 +160,47 @@ export function loadBaseFile(
     file: found.file,
     reference,
     ...defined('allowTags', allowTags),
-    ...defined('strategy', doc.imageSelectionStrategy),
+    ...defined('strategy', doc.imageSelectionStrategy as ImageSelectionStrategy | undefined),
     state,
     origin: source.locate([]),
   };
+}
+
+function withoutNoInformation(item: unknown): unknown {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, isNoInformation(v) ? null : v]));
+}
+
+function noInformationAsNull(value: string | null | undefined): string | null | undefined {
+  return isNoInformation(value) ? null : value;
+}
+
+/**
+ * `rebuildEligibleAt` of the old tool: a timestamp (kept, never acted upon), or the map
+ * `{default: null}` it wrote before computing one (no information). Kargo's `requiredSoakTime`
+ * schedules rebuilds now, so anything else is only worth a warning.
+ */
+function readEligibility(source: YamlSource, value: unknown, problems: StateProblem[]): string | undefined {
+  if (isNoInformation(value)) return undefined;
+  if (typeof value === 'string') return value;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every(isNoInformation)
+  )
+    return undefined;
+  problems.push(
+    problem(
+      'warning',
+      'invalid-value',
+      source.locate(['rebuildEligibleAt']),
+      ['rebuildEligibleAt'],
+      `rebuildEligibleAt ${describeValue(value)} is the old tool's rebuild schedule: it is ignored (rebuilds wait for the rebuildDelay of each image, as Kargo's requiredSoakTime)`,
+      '`image-factory migrate` removes it',
+    ),
+  );
+  return undefined;
 }
 
 export function checkLegacyConsistency(
@@ -259,6 +327,16 @@ export function mergeBaseImages(
     } else if (e.tag !== undefined && file) {
       const fromEntry = tryParseImageReference(`${file.reference.name}:${e.tag}`);
       if (fromEntry.ok) reference = fromEntry.reference;
+    }
+    if (!broken && !(reference === undefined && brokenFiles.has(e.name))) {
+      const old = checkOldBaseEntryFields(entry, reference, describedBy(entry, file), imagesFile, problems);
+      if (old.broken) continue;
+      if (reference === undefined && old.repoURL !== undefined) {
+        const withTag = tryParseImageReference(
+          e.tag === undefined ? old.repoURL.name : `${old.repoURL.name}:${e.tag}`,
+        );
+        if (withTag.ok) reference = withTag.reference;
+      }
     }
     if (!reference) {
       if (!broken && !brokenFiles.has(e.name)) {

@@ -1,14 +1,24 @@
 import { loadBaseFile, mergeBaseImages, reportDuplicateReferences } from './base-images.js';
+import { checkEnrollmentCopy } from './enrollment-copy.js';
 import { loadEntries } from './entries.js';
+import { readGitOrigin } from './git-origin.js';
+import { readImageStateFile } from './image-state-file.js';
+import { checkSettingsLabels } from './label-rules.js';
 import type { StateLayout } from './layout.js';
 import { IMAGES_FILE } from './layout.js';
-import { checkBaseImageReferences, toManagedImage, toManagedState } from './managed-images.js';
-import type { FactoryState, ManagedImage, ManagedImageState, StateProblem } from './model.js';
+import { checkBaseImageReferences, toManagedImage } from './managed-images.js';
+import type {
+  FactoryState,
+  ManagedImage,
+  ManagedImageState,
+  Settings,
+  StateProblem,
+  StateRepoUrlSource,
+} from './model.js';
 import { type BaseFileInfo, compare, duplicateFile, nameMismatch } from './model-helpers.js';
 import { problem } from './problems.js';
-import { ImageStateSchema } from './schema/image-state.js';
 import { loadSettings } from './settings-loader.js';
-import { validateDocument } from './validate-document.js';
+import { dropFollowOnSyntaxErrors } from './syntax-errors.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** A state file found on disk, read lazily (unenrolled files are only warned about). */
@@ -35,28 +45,17 @@ export function buildModel(
   docs: ReadDocuments,
   problems: StateProblem[],
 ): Omit<FactoryState, 'warnings'> | undefined {
-  const settings = loadSettings(docs.settingsFile, problems);
-  const { managed, base, kinds } = loadEntries(docs.imagesFile, problems);
+  const loadedSettings = loadSettings(docs.settingsFile, problems);
+  if (loadedSettings) checkSettingsLabels(docs.settingsFile, loadedSettings.kargo.labels, problems);
+  const { managed, base, kinds, usable } = loadEntries(docs.imagesFile, problems);
 
-  // Managed image state files.
+  // Managed image state files. Without a usable images.yaml (missing, a YAML syntax error), which
+  // images are enrolled is unknown: every state file would look unenrolled, so none is checked
+  // against enrollment (one tab in images.yaml must not bring a warning about every state file).
   const states = new Map<string, { state: ManagedImageState; file: string; source: YamlSource }>();
-  for (const found of docs.imageStates) {
+  for (const found of usable ? docs.imageStates : []) {
     if (kinds.get(found.name) !== 'managed') {
-      const isBase = kinds.get(found.name) === 'base';
-      problems.push(
-        problem(
-          'warning',
-          'unenrolled-state',
-          { file: found.file, line: 0, col: 0 },
-          [],
-          isBase
-            ? `"${found.name}" is enrolled as a base image, not a managed image: this file is ignored`
-            : `image "${found.name}" is not enrolled in images.yaml: this file is ignored`,
-          isBase
-            ? `base image state lives in base-images/${found.name}.yaml; delete this file`
-            : 'enroll the image in images.yaml, or delete the file',
-        ),
-      );
+      problems.push(unenrolled(found, kinds.get(found.name) === 'base'));
       continue;
     }
     const source = found.read();
@@ -66,14 +65,13 @@ export function buildModel(
       problems.push(duplicateFile(found.file, previous.file, found.name));
       continue;
     }
-    const result = validateDocument(ImageStateSchema, source.data, { source, basePath: [], subject: '' });
-    if (!result.ok) {
-      problems.push(...result.problems);
-      continue;
-    }
-    const doc = result.value;
-    if (doc.name !== found.name) problems.push(nameMismatch(source, found.file, doc.name, found.name));
-    states.set(found.name, { state: toManagedState(doc), file: found.file, source });
+    const read = readImageStateFile(found.name, source, problems);
+    if (!read) continue;
+    if (read.writtenName !== undefined && read.writtenName !== found.name)
+      problems.push(nameMismatch(source, found.file, read.writtenName, found.name));
+    const entry = managed.get(found.name);
+    if (entry && read.enrollmentCopy) checkEnrollmentCopy(entry, read.enrollmentCopy, source, problems);
+    states.set(found.name, { state: read.state, file: found.file, source });
   }
 
   // Base image state files.
@@ -130,12 +128,54 @@ export function buildModel(
     return { ...image, usedBy: users, external: image.entry !== undefined && users.length === 0 };
   });
 
-  if (!settings || !docs.imagesFile) return undefined;
+  // Every file has been read by now.
+  dropFollowOnSyntaxErrors(problems);
+  if (!loadedSettings || !docs.imagesFile) return undefined;
+  const { settings, stateRepoUrlSource } = withStateRepoUrl(dir, loadedSettings);
   return {
     dir,
     layout: docs.layout,
     settings,
+    ...(stateRepoUrlSource ? { stateRepoUrlSource } : {}),
     managedImages: managedImages.sort((a, b) => compare(a.name, b.name)),
     baseImages: finalBase.sort((a, b) => compare(a.name, b.name)),
+  };
+}
+
+function unenrolled(found: ReadStateFile, isBase: boolean): StateProblem {
+  return problem(
+    'warning',
+    'unenrolled-state',
+    { file: found.file, line: 0, col: 0 },
+    [],
+    isBase
+      ? `"${found.name}" is enrolled as a base image, not a managed image: this file is ignored`
+      : `image "${found.name}" is not enrolled in images.yaml: this file is ignored`,
+    isBase
+      ? `base image state lives in base-images/${found.name}.yaml; delete this file (the old tool wrote one for every images.yaml entry: \`image-factory migrate\` removes those)`
+      : 'enroll the image in images.yaml, or delete the file',
+  );
+}
+
+/**
+ * The settings with `stateRepo.url` taken from the state directory's git `origin` when
+ * image-factory.yaml does not set it (the old tool had no settings: its state repository was the
+ * clone it ran in). Where it came from is returned as data, for the apps to say.
+ */
+function withStateRepoUrl(
+  dir: string,
+  settings: Settings,
+): { settings: Settings; stateRepoUrlSource?: StateRepoUrlSource } {
+  if (settings.stateRepo.url !== undefined) return { settings };
+  const origin = readGitOrigin(dir);
+  if (origin === undefined) return { settings };
+  return {
+    settings: { ...settings, stateRepo: { ...settings.stateRepo, url: origin.url } },
+    stateRepoUrlSource: {
+      kind: 'git-origin',
+      url: origin.url,
+      file: origin.file,
+      credentialsRemoved: origin.credentialsRemoved,
+    },
   };
 }

@@ -13,6 +13,13 @@ import {
 import { describeValue, validateDocument } from './validate-document.js';
 import type { YamlSource } from './yaml-source.js';
 
+/**
+ * Fields of managed entries the old tool also wrote on base entries. `registry` and `repository`
+ * were its way of saying what a base image watches (now `repoURL`); `rebuildDelay` and
+ * `autoRebuild` never meant anything there. They are read, not rejected (see base-images.ts).
+ */
+export const OLD_BASE_ENTRY_FIELDS = ['registry', 'repository', 'rebuildDelay', 'autoRebuild'] as const;
+
 export function loadEntries(
   source: YamlSource | undefined,
   problems: StateProblem[],
@@ -21,11 +28,16 @@ export function loadEntries(
   base: Map<string, EntryInfo<BaseEntry>>;
   /** Every entry name, valid or not, with its kind (so state files of invalid entries are still checked). */
   kinds: Map<string, 'managed' | 'base'>;
+  /**
+   * False when images.yaml is missing, has YAML syntax errors or is not a list: enrollment is
+   * unknown, so nothing that depends on it (which state files are enrolled) can be checked.
+   */
+  usable: boolean;
 } {
   const managed = new Map<string, EntryInfo<ManagedEntry>>();
   const base = new Map<string, EntryInfo<BaseEntry>>();
   const kinds = new Map<string, 'managed' | 'base'>();
-  if (!source) return { managed, base, kinds };
+  if (!source) return { managed, base, kinds, usable: false };
   const data = source.data ?? [];
   if (!Array.isArray(data)) {
     problems.push(
@@ -38,7 +50,7 @@ export function loadEntries(
         'write one entry per image, each starting with "- name: ..."',
       ),
     );
-    return { managed, base, kinds };
+    return { managed, base, kinds, usable: false };
   }
   const seen = new Map<string, number>();
   data.forEach((raw: unknown, index) => {
@@ -93,12 +105,27 @@ export function loadEntries(
       if (!result.ok) problems.push(...result.problems);
       else managed.set(result.value.name, { index, value: result.value, raw: entry, origin });
     } else {
-      const result = validateDocument(BaseEntrySchema, raw, ctx);
+      const rest: Record<string, unknown> = { ...record };
+      const oldFields: Record<string, unknown> = {};
+      for (const field of OLD_BASE_ENTRY_FIELDS) {
+        if (field in rest) {
+          oldFields[field] = rest[field];
+          delete rest[field];
+        }
+      }
+      const result = validateDocument(BaseEntrySchema, rest, ctx);
       if (!result.ok) problems.push(...result.problems);
-      else base.set(result.value.name, { index, value: result.value, raw: entry, origin });
+      else
+        base.set(result.value.name, {
+          index,
+          value: result.value,
+          raw: entry,
+          origin,
+          ...(Object.keys(oldFields).length > 0 ? { oldFields } : {}),
+        });
     }
   });
-  return { managed, base, kinds };
+  return { managed, base, kinds, usable: true };
 }
 
 export function isNonEmpty(value: unknown): boolean {

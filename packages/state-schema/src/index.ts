@@ -9,6 +9,7 @@ export {
 } from './build-workflow.js';
 export { DURATION_PATTERN, parseDuration, toKargoDuration } from './duration.js';
 export { EXPRESSION_DELIMITERS, expressionDelimiterIn } from './expression-text.js';
+export { type GitOrigin, parseGitConfig, readGitOrigin } from './git-origin.js';
 export {
   buildJsonSchemas,
   JSON_SCHEMA_BASE_URL,
@@ -18,6 +19,13 @@ export {
 export type { StateLayout } from './layout.js';
 export { IMAGES_FILE, LAYOUT_DIRS, SETTINGS_FILE } from './layout.js';
 export { loadState, loadStateOrThrow, loadStateSync } from './loader.js';
+export type {
+  MigrationChange,
+  MigrationMove,
+  MigrationPlan,
+  MigrationPlanResult,
+} from './migrate-plan.js';
+export { MIGRATE_MAX_FILE_BYTES, planMigration } from './migrate-plan.js';
 export type {
   BaseImage,
   BaseImageState,
@@ -38,6 +46,7 @@ export type {
   SourceProvider,
   StateProblem,
   StateProblemCode,
+  StateRepoUrlSource,
   UpdateType,
 } from './model.js';
 export { formatProblem, problem, StateError, sortProblems } from './problems.js';
@@ -52,6 +61,7 @@ export {
   tryParseImageReference,
   withDefaultTag,
 } from './reference.js';
+export { isNoInformation } from './runtime-fields.js';
 export type { Refusal, RefusalReason, SafeResult, StateRoot } from './safe-fs.js';
 export {
   checkStateFile,
@@ -70,6 +80,7 @@ export { ImageStateSchema } from './schema/image-state.js';
 export { BaseEntrySchema, ImagesFileSchema, ManagedEntrySchema } from './schema/images-file.js';
 export { SettingsSchema } from './schema/settings.js';
 export { DEFAULT_SETTINGS } from './settings-loader.js';
+export { renderSettingsTemplate } from './settings-template.js';
 export type {
   BaseImageFileMatch,
   BaseImageInit,

@@ -91,7 +91,7 @@ function readDocuments(root: StateRoot, problems: StateProblem[]): ReadDocuments
         { file: 'state', line: 0, col: 0 },
         [],
         'the state/ layout is deprecated: state files now live in images/ and base-images/',
-        'git mv state/images images && git mv state/base-images base-images',
+        'run `image-factory migrate`: it moves them (with git mv in a git work tree) and rewrites old-format fields',
       ),
     );
   } else if (mixed) {

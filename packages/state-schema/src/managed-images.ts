@@ -1,35 +1,13 @@
 import { parseDuration } from './duration.js';
 import { IMAGES_FILE } from './layout.js';
-import type {
-  BaseImage,
-  ImageEntry,
-  LocalBuildInputs,
-  ManagedImage,
-  ManagedImageState,
-  StateProblem,
-} from './model.js';
-import { compare, defined, type EntryInfo, stripDotSlash } from './model-helpers.js';
+import type { BaseImage, LocalBuildInputs, ManagedImage, ManagedImageState, StateProblem } from './model.js';
+import { defined, type EntryInfo, stripDotSlash } from './model-helpers.js';
 import { didYouMean, problem } from './problems.js';
 import { tryParseImageReference } from './reference.js';
 import { findCycles } from './rules.js';
 import { checkFileInState } from './safe-fs.js';
-import type { ImageStateSchema } from './schema/image-state.js';
 import type { ManagedEntry } from './schema/images-file.js';
 import type { YamlSource } from './yaml-source.js';
-
-export function toManagedState(doc: ReturnType<typeof ImageStateSchema.parse>): ManagedImageState {
-  return {
-    name: doc.name,
-    ...defined('enrolledAt', doc.enrolledAt),
-    ...defined('lastDiscovery', doc.lastDiscovery),
-    ...defined('discoveryStatus', doc.discoveryStatus),
-    ...(doc.enrollment ? { enrollment: doc.enrollment as unknown as ImageEntry } : {}),
-    baseImages: [...new Set(doc.baseImages ?? [])].sort(compare),
-    ...defined('currentVersion', doc.currentVersion),
-    ...defined('currentDigest', doc.currentDigest),
-    ...defined('lastBuilt', doc.lastBuilt),
-  };
-}
 
 export function toManagedImage(
   dir: string,
@@ -130,6 +108,7 @@ export function toManagedImage(
       branch: u.branch,
       ...defined('key', u.key),
     })),
+    updateOrigins: e.updates.map((_, i) => at(['updates', i])),
     ...(local ? { local } : {}),
     ...(found ? { state: found.state, stateFile: found.file } : {}),
     baseImages: found?.state.baseImages ?? [],

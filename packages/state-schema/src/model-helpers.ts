@@ -10,6 +10,8 @@ export interface EntryInfo<T> {
   readonly value: T;
   readonly raw: ImageEntry;
   readonly origin: Origin;
+  /** Base entries: the fields of managed entries the old tool wrote on them, as written (see entries.ts). */
+  readonly oldFields?: Readonly<Record<string, unknown>>;
 }
 
 export interface BaseFileInfo {

@@ -45,6 +45,7 @@ export type StateProblemCode =
   | 'duplicate-reference'
   | 'reference-mismatch'
   | 'unenrolled-state'
+  | 'enrollment-mismatch'
   | 'legacy-layout'
   | 'mixed-layout'
   | 'too-many-problems';
@@ -162,6 +163,8 @@ export interface ManagedImage {
   readonly autoRebuild: boolean;
   /** Consumers to bump when a new version is built. @default [] */
   readonly updates: readonly ImageUpdate[];
+  /** Where each `updates[]` entry is written in images.yaml (same order as {@link updates}). */
+  readonly updateOrigins?: readonly Origin[] | undefined;
   /** State-repo-resident build inputs, when the entry has a `local` block. */
   readonly local?: LocalBuildInputs | undefined;
   /** `images/<name>.yaml`, when it exists (an enrolled image without one still produces its resources). */
@@ -313,6 +316,21 @@ export interface Settings {
   readonly output: string;
 }
 
+/**
+ * Where `settings.stateRepo.url` came from when image-factory.yaml does not set it: the `origin`
+ * remote of the state directory, a git clone (the old tool's way of knowing its repository).
+ * The apps say so when they use it.
+ */
+export interface StateRepoUrlSource {
+  readonly kind: 'git-origin';
+  /** The URL used (without credentials). */
+  readonly url: string;
+  /** The git config file it was read from (`.git/config`, relative to the state directory when inside it). */
+  readonly file: string;
+  /** True when the URL as written carried a user name and password, which were left out. */
+  readonly credentialsRemoved: boolean;
+}
+
 /** A valid, loaded state repository. */
 export interface FactoryState {
   /** Absolute path of the state directory. */
@@ -320,6 +338,8 @@ export interface FactoryState {
   /** `current` (images/, base-images/) or `legacy` (state/images, state/base-images). */
   readonly layout: 'current' | 'legacy';
   readonly settings: Settings;
+  /** Set when `settings.stateRepo.url` was not in image-factory.yaml but taken from the git origin. */
+  readonly stateRepoUrlSource?: StateRepoUrlSource | undefined;
   /** Enrolled managed images, sorted by name. */
   readonly managedImages: readonly ManagedImage[];
   /** Base and external images, sorted by name. */

@@ -235,7 +235,7 @@ describe('loadState layouts and files', () => {
     expect(state.baseImages[0]?.allowTags).toBe('^3\\.12-slim$');
     expect(lines(result)).toEqual([
       'state: warning: the state/ layout is deprecated: state files now live in images/ and base-images/\n' +
-        '  hint: git mv state/images images && git mv state/base-images base-images',
+        '  hint: run `image-factory migrate`: it moves them (with git mv in a git work tree) and rewrites old-format fields',
     ]);
   });
 
@@ -290,6 +290,19 @@ describe('loadState layouts and files', () => {
     const dir = stateDir({ 'images.yaml': '- name: a\n  name: b\n' });
     expect(lines(loadStateSync(dir))).toEqual([
       'images.yaml:2:3: YAML syntax error: Map keys must be unique',
+    ]);
+  });
+
+  it('rejects kargo.labels the apiserver would refuse (synth would), at their position', () => {
+    const dir = stateDir({
+      'images.yaml': '[]\n',
+      'image-factory.yaml':
+        'kargo:\n  labels:\n    team: platform team\n    example.com/tier: backend\n    -bad: x\n    Example.com/x: y\n',
+    });
+    expect(lines(loadStateSync(dir)).map((line) => line.split('\n')[0])).toEqual([
+      'image-factory.yaml:3:11: kargo.labels.team "platform team" is not a valid Kubernetes label value: a label value must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)',
+      'image-factory.yaml:5:5: kargo.labels key "-bad" is not a valid Kubernetes label key: its name must be 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+      'image-factory.yaml:6:5: kargo.labels key "Example.com/x" is not a valid Kubernetes label key: its prefix "Example.com" must be a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)',
     ]);
   });
 

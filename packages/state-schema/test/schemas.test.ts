@@ -128,6 +128,24 @@ describe('source.repo', () => {
   });
 });
 
+describe('source.branch', () => {
+  it('is a branch git and a Kargo git subscription (Warehouse) both accept', () => {
+    const withBranch = (branch: string) =>
+      MANAGED.replace('  dockerfile: Dockerfile\n', `  dockerfile: Dockerfile\n  branch: ${branch}\n`);
+    for (const ok of ['main', 'release/2.x', 'feature_x-1', 'v1.2_'])
+      expect(problemsFor(ManagedEntrySchema, withBranch(ok)), ok).toEqual([]);
+    // Valid for git, refused by Kargo v1.11.2 (subscription-schemas/git.json: branch pattern).
+    for (const refused of ['release+1', 'feature@x', 'a,b', '_x']) {
+      expect(problemsFor(ManagedEntrySchema, withBranch(refused))[0], refused).toMatch(
+        /^doc.yaml:7:11: source.branch must be a branch name Kargo can subscribe to: .* \(got "[^"]+"\)\n {2}hint: Kargo v1.11 refuses other branch names/,
+      );
+    }
+    expect(problemsFor(ManagedEntrySchema, withBranch('release..1'))[0]).toMatch(
+      /^doc.yaml:7:11: source.branch must be a valid git branch name/,
+    );
+  });
+});
+
 describe('BaseEntrySchema', () => {
   it('accepts a watch entry and allows dots in names', () => {
     expect(

@@ -1,3 +1,4 @@
+import type { LoadStateResult } from '@image-factory/state-schema';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
@@ -27,14 +28,27 @@ export const registerValidate: RegisterCommand = (program: Command, ctx: Command
     });
 };
 
-/** Runs `validate` and returns its exit code: 0 valid (warnings allowed), 1 invalid or missing. */
+/**
+ * Runs `validate` and returns its exit code: 0 valid (warnings allowed), 1 invalid or missing.
+ * Valid means that `synth` succeeds: the factory planner runs on a state that loads, and its
+ * problems are reported like the loader's (see validate/synthesis-check.ts).
+ */
 export async function runValidate(options: ValidateOptions, io: CliIO): Promise<number> {
-  const { loadState } = await import('@image-factory/state-schema');
-  const { renderValidateJson, renderProblems, renderSummary } = await import('../validate/report.js');
+  const { loadState, sortProblems } = await import('@image-factory/state-schema');
+  const { renderValidateJson, renderProblems, renderSummary, stateRepoNotice } = await import(
+    '../validate/report.js'
+  );
+  const { synthesisProblems } = await import('../validate/synthesis-check.js');
   const stateDir = resolveStateDir(options.stateDir, io);
-  const result = await loadState(stateDir);
+  const loaded = await loadState(stateDir);
+  const source = loaded.ok ? loaded.state.stateRepoUrlSource : undefined;
+  const refused = loaded.ok ? synthesisProblems(loaded.state) : [];
+  const result: LoadStateResult =
+    loaded.ok && refused.length > 0
+      ? { ok: false, problems: sortProblems([...loaded.warnings, ...refused]) }
+      : loaded;
   const missing = !result.ok && result.problems.some((p) => p.code === 'missing-directory');
-  if (options.json) io.stdout.write(renderValidateJson(stateDir, result));
+  if (options.json) io.stdout.write(renderValidateJson(stateDir, result, source));
   if (missing) {
     throw new CliError(
       `state directory ${stateDir} does not exist or is not a directory`,
@@ -44,7 +58,7 @@ export async function runValidate(options: ValidateOptions, io: CliIO): Promise<
   }
   if (options.json) return result.ok ? 0 : 1;
   const problems = result.ok ? result.warnings : result.problems;
-  io.stderr.write(renderProblems(problems, stateDir, io.cwd));
+  io.stderr.write(stateRepoNotice(source) + renderProblems(problems, stateDir, io.cwd));
   if (result.ok) {
     io.stdout.write(`${renderSummary(stateDir, io.cwd, result.state, problems)}\n`);
     return 0;

@@ -4,6 +4,7 @@ import {
   formatProblem,
   type LoadStateResult,
   type StateProblem,
+  type StateRepoUrlSource,
 } from '@image-factory/state-schema';
 
 /** How the state directory is shown: relative to the working directory when inside it. */
@@ -53,11 +54,16 @@ export function renderSummary(
 }
 
 /** The `--json` report (one JSON document and a newline). */
-export function renderValidateJson(stateDir: string, result: LoadStateResult): string {
+export function renderValidateJson(
+  stateDir: string,
+  result: LoadStateResult,
+  stateRepoUrlSource?: StateRepoUrlSource,
+): string {
   const problems = result.ok ? result.warnings : result.problems;
   const report = {
     valid: result.ok,
     stateDir,
+    ...(stateRepoUrlSource ? { stateRepoUrlSource } : {}),
     summary: result.ok
       ? {
           managedImages: result.state.managedImages.length,
@@ -82,4 +88,15 @@ export function renderValidateJson(stateDir: string, result: LoadStateResult): s
     })),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/**
+ * The line saying that `stateRepo.url` was taken from the state directory's git origin, or ''.
+ * The synth app says exactly the same (apps/synth/src/state-repo-notice.ts; tests/old-tool.test.ts
+ * compares them).
+ */
+export function stateRepoNotice(source: StateRepoUrlSource | undefined): string {
+  if (source === undefined) return '';
+  const credentials = source.credentialsRemoved ? '; the user name and password in it were left out' : '';
+  return `notice: stateRepo.url is not set in image-factory.yaml: using the git origin of the state directory, ${source.url} (from ${source.file}${credentials})\n`;
 }

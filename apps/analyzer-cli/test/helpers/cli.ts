@@ -83,6 +83,7 @@ export async function ensureBuilt(): Promise<void> {
     join(PACKAGE_DIR, 'src'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'state-schema', 'dist'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'dockerfile-analyzer', 'dist'),
+    join(PACKAGE_DIR, '..', '..', 'packages', 'kargo-constructs', 'dist'),
   ];
   const fresh = () =>
     existsSync(bundle) &&

@@ -46,6 +46,12 @@ const RULES = {
     hint: 'branch names cannot contain spaces, "..", "~", "^", ":", "?", "*", "[", "\\" or "@{", nor start with "-"',
     code: 'invalid-branch',
   },
+  subscribedBranch: {
+    message:
+      'must be a branch name Kargo can subscribe to: letters, digits, ".", "_", "/" and "-", starting with a letter or digit and ending with a letter, digit, "_" or "-"',
+    hint: 'Kargo v1.11 refuses other branch names in a Warehouse git subscription (even those git accepts, like "release+1"): rename the branch, or build from another one',
+    code: 'invalid-branch',
+  },
   kubernetesName: {
     message:
       'must be a valid Kubernetes name (lowercase letters, digits, "-" and ".", at most 253 characters)',
@@ -156,6 +162,18 @@ export function isValidBranchName(name: string): boolean {
 
 /** A git branch name. */
 export const branch = z.string().refine(isValidBranchName, { error: RULES.branch.message });
+
+/**
+ * The branches a Kargo git subscription accepts (`branch` in Kargo v1.11.2's
+ * subscription-schemas/git.json and the Warehouse CRD): stricter than git's own rules.
+ */
+export const SUBSCRIBED_BRANCH_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9._/-]*[a-zA-Z0-9_-])?$/;
+
+/** A branch a Warehouse subscribes to: a git branch name that Kargo's pattern accepts too. */
+export const subscribedBranch = branch.refine(
+  (value) => value.length <= 255 && SUBSCRIBED_BRANCH_PATTERN.test(value),
+  { error: RULES.subscribedBranch.message },
+);
 
 /** A registry host with optional port (reference grammar `domain`). */
 export const registry = z

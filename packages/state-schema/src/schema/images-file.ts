@@ -10,6 +10,7 @@ import {
   repo,
   repository,
   ruleMessage,
+  subscribedBranch,
   tag,
 } from './fields.js';
 
@@ -23,7 +24,7 @@ export const SourceSchema = z
       .default('github')
       .meta({ description: 'Git hosting of the source repository.' }),
     repo: repo.meta({ description: '`owner/name` of the source repository.', examples: ['acme/platform'] }),
-    branch: branch.default('main').meta({ description: 'Branch to watch and build.' }),
+    branch: subscribedBranch.default('main').meta({ description: 'Branch to watch and build.' }),
     dockerfile: relativePath.meta({
       description: 'Dockerfile path inside the source repository.',
       examples: ['backstage/packages/backend/Dockerfile'],

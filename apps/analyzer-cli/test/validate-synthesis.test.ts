@@ -1,0 +1,82 @@
+// `validate` reports everything `synth` would refuse (the factory planner's problems, with
+// positions), and says when stateRepo.url comes from the git origin of the state directory.
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { git, tempDir, writeFiles } from './helpers/git-repos.js';
+
+const scratch = tempDir('if-validate-synth');
+afterAll(() => scratch.cleanup());
+
+let n = 0;
+function state(files: Record<string, string>): string {
+  const dir = join(scratch.dir, String(n++));
+  writeFiles(dir, files);
+  return dir;
+}
+
+const SETTINGS = 'stateRepo:\n  url: https://github.com/acme/image-factory-state.git\n';
+
+function managed(name: string, updateRepo: string, updatePath: string): string {
+  return `- name: ${name}
+  registry: ghcr.io
+  repository: acme/${name}
+  source:
+    repo: acme/${name}
+    dockerfile: Dockerfile
+    workflow: build.yml
+  updates:
+    - repo: ${updateRepo}
+      path: ${updatePath}
+      type: kustomize-set-image
+`;
+}
+
+describe('image-factory validate: what synth would refuse', () => {
+  it('rejects two images whose consumer-update Stage names collide, at the updates[] entry', async () => {
+    // update-a-b + c-d + e and update-a + b-c-d + e both give "update-a-b-c-d-e".
+    const dir = state({
+      'image-factory.yaml': SETTINGS,
+      'images.yaml': `${managed('a-b', 'acme/c-d', 'e.yaml')}${managed('a', 'acme/b-c-d', 'e.yaml')}`,
+    });
+    const result = await runCli(['validate', '--state-dir', '.'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'images.yaml:20:7: image "a": updates[0] (acme/b-c-d e.yaml) would get the Stage name "update-a-b-c-d-e", which image "a-b": updates[0] (acme/c-d e.yaml) (images.yaml:9:7) gets too: Kargo object names are unique\n' +
+        '  hint: a consumer-update Stage is named update-<image>-<repository name>-<path without extension>: two images whose names and consumers run together like this need different names; rename one of the images\n' +
+        '.: invalid: 1 error, 0 warnings\n',
+    );
+  });
+
+  it('rejects a state the planner cannot wire (no stateRepo.url and no git origin), with the planner hint', async () => {
+    const dir = state({ 'images.yaml': managed('app', 'acme/deploy', 'k.yaml') });
+    const result = await runCli(['validate', '--state-dir', '.', '--json'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.valid).toBe(false);
+    expect(
+      report.problems.map((p: { file: string; code: string; path: string[] }) => [p.file, p.code, p.path]),
+    ).toEqual([['image-factory.yaml', 'missing-field', ['stateRepo', 'url']]]);
+  });
+
+  it('takes stateRepo.url from the git origin, says so, and then validates', async () => {
+    const dir = state({ 'images.yaml': managed('app', 'acme/deploy', 'k.yaml') });
+    git(dir, 'init', '-q');
+    git(dir, 'remote', 'add', 'origin', 'https://oauth2:glpat-s3cret@github.com/acme/state.git');
+    const result = await runCli(['validate', '--state-dir', '.'], { cwd: dir });
+    expect(result).toEqual({
+      code: 0,
+      stdout: '.: valid: 1 managed image, 0 base images, 0 external images, 0 warnings\n',
+      stderr:
+        'notice: stateRepo.url is not set in image-factory.yaml: using the git origin of the state directory, https://github.com/acme/state.git (from .git/config; the user name and password in it were left out)\n',
+    });
+    const json = await runCli(['validate', '--state-dir', '.', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout).stateRepoUrlSource).toEqual({
+      kind: 'git-origin',
+      url: 'https://github.com/acme/state.git',
+      file: '.git/config',
+      credentialsRemoved: true,
+    });
+    expect(json.stdout + json.stderr).not.toContain('s3cret');
+  });
+});
