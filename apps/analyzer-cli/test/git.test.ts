@@ -1,5 +1,5 @@
 // Git plumbing: credentials through a scoped credential helper only, redaction, path safety, sparse clones.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialRulesFromEnv } from '../src/lib/credentials.js';
@@ -253,6 +253,19 @@ describe('paths inside a checkout', () => {
       'f "dangling" is a symbolic link to a missing file',
     );
     await expect(readFileInside(root, 'dirlink/x', 'f')).rejects.toThrow('does not exist');
+  });
+
+  describe('security', () => {
+    it('refuses a Dockerfile larger than 4 MiB without reading it all (a sparse 8 GiB file)', async () => {
+      const dir = join(scratch.dir, `paths-${++n}`);
+      mkdirSync(dir, { recursive: true });
+      const huge = join(dir, 'Dockerfile');
+      writeFileSync(huge, 'FROM alpine\n');
+      truncateSync(huge, 8 * 1024 * 1024 * 1024);
+      await expect(readFileInside(dir, 'Dockerfile', 'source.dockerfile')).rejects.toThrow(
+        'source.dockerfile "Dockerfile" is larger than 4 MiB',
+      );
+    });
   });
 });
 

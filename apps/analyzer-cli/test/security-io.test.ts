@@ -1,7 +1,15 @@
 // Hostile state files and Dockerfiles through the CLI (issue "Security and robustness", items 4 to
 // 7): bounded memory and output, JSON that stays JSON, and state that still loads after a rewrite.
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureBuilt, runCli } from './helpers/cli.js';
@@ -195,11 +203,28 @@ describe('security', () => {
       expect(result.stderr).toMatch(
         /^image-factory: \.github\/workflows\/[\w.-]+ leads outside the state directory .* \(through a symbolic link or \.\.\); nothing was written\n$/,
       );
-      // No file lands outside (generate-state may have created the empty workflows directory).
-      const files = readdirSync(elsewhere, { recursive: true, withFileTypes: true }).filter(
-        (entry) => !entry.isDirectory(),
+      // Nothing lands outside, not even an empty workflows directory.
+      expect(readdirSync(elsewhere, { recursive: true })).toEqual([]);
+    });
+
+    it('leaves alone an existing workflow file that is a symbolic link to /dev/zero, without reading it', async () => {
+      const dir = caseDir();
+      writeFiles(dir, {
+        'images.yaml':
+          '- name: app\n  registry: ghcr.io\n  repository: acme/app\n  source:\n    repo: acme/app\n    dockerfile: Dockerfile\n' +
+          '  local:\n    dockerfile: Dockerfile\n',
+        'local/app/Dockerfile': 'FROM alpine:3.20\n',
+      });
+      mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+      symlinkSync('/dev/zero', join(dir, '.github/workflows/build-app.yml'));
+      const result = await runCli(['generate-state', '--state-dir', dir], {
+        env: { SOURCE_DATE_EPOCH: '1718000000' },
+      });
+      expect(result.stderr).not.toMatch(/unexpected error|\n\s+at /);
+      expect(result.stdout + result.stderr).toContain(
+        '.github/workflows/build-app.yml is a symbolic link leading outside the state directory: left alone',
       );
-      expect(files).toEqual([]);
+      expect(readlinkSync(join(dir, '.github/workflows/build-app.yml'))).toBe('/dev/zero');
     });
 
     it('rewrites a state file that uses an alias of a replaced anchor, and the state still validates', async () => {
@@ -209,6 +234,8 @@ describe('security', () => {
           '- name: app\n  registry: ghcr.io\n  repository: acme/app\n  source:\n    repo: acme/app\n    dockerfile: Dockerfile\n' +
           '  local:\n    dockerfile: Dockerfile\n',
         'local/app/Dockerfile': 'FROM alpine:3.20\n',
+        // validate also runs the factory planner, which needs the state repository's URL.
+        'image-factory.yaml': 'stateRepo:\n  url: https://github.com/acme/image-factory-state.git\n',
         // The anchor is on a field generate-state replaces; the alias on one it keeps.
         'images/app.yaml':
           'name: app\nlastDiscovery: &seen "2024-01-01T00:00:00Z"\nenrolledAt: *seen # first seen\n' +

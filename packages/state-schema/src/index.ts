@@ -65,6 +65,7 @@ export { isNoInformation } from './runtime-fields.js';
 export type { Refusal, RefusalReason, SafeResult, StateRoot } from './safe-fs.js';
 export {
   checkStateFile,
+  listStateDir,
   MAX_STATE_FILE_BYTES,
   openStateRoot,
   readStateText,

@@ -18,7 +18,13 @@ import {
 } from './migrate-files.js';
 import type { FactoryState, StateProblem } from './model.js';
 import { problem } from './problems.js';
-import { listStateDir, MAX_STATE_FILE_BYTES, openStateRoot, readStateText, type StateRoot } from './safe-fs.js';
+import {
+  listStateDir,
+  MAX_STATE_FILE_BYTES,
+  openStateRoot,
+  readStateText,
+  type StateRoot,
+} from './safe-fs.js';
 import { renderSettingsTemplate } from './settings-template.js';
 
 /** Largest file `migrate` reads: the limit of every state read. */

@@ -165,6 +165,8 @@ updateHistory:
         `base-images/python-3.12-slim.yaml:5:10: warning: metadata.notes contains "\${{", which Kargo and GitHub Actions evaluate as an expression (got "\${{ secrets.X }}")\n${WARNING_HINT}`,
         `base-images/python-3.12-slim.yaml:8:10: warning: updateHistory[0].tag contains "\${%", which Kargo evaluates as an expression (got "\${%y%}")\n${WARNING_HINT}`,
         `images/api.yaml:6:40: warning: enrollment.source.dockerfile contains "\${{", which Kargo and GitHub Actions evaluate as an expression (got "\${{ x }}")\n${WARNING_HINT}`,
+        // The enrollment copy is documentation: that it differs from images.yaml is a warning too.
+        `images/api.yaml:6:40: warning: enrollment.source.dockerfile differs from images.yaml ("\${{ x }}" here, "Dockerfile" in images.yaml): the copy is out of date\n  hint: the enrollment copy is documentation, images.yaml is used: \`image-factory migrate\` (or generate-state) writes the copy again from images.yaml`,
       ]);
     });
 

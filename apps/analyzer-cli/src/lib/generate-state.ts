@@ -3,15 +3,19 @@
  * Dockerfile (fetched fresh, shallow and sparse, into a temporary directory), record them in the
  * state, and generate the build workflows. Writes only files whose content changes.
  */
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildWorkflowPath,
   type FactoryState,
   formatProblem,
   GENERATED_WORKFLOW_MARKER,
+  listStateDir,
   loadState,
   type ManagedImage,
+  openStateRoot,
+  readStateText,
+  type StateRoot,
   WORKFLOWS_DIR,
   writeFileAtomic,
 } from '@image-factory/state-schema';
@@ -246,25 +250,32 @@ async function writeWorkflows(
 
   const changes: WorkflowChanges = { written: [], removed: [], warnings: [] };
   const dir = join(state.dir, WORKFLOWS_DIR);
-  await mkdir(dir, { recursive: true });
+  // The state loaded, so its directory exists. Workflows are read like every state file (inside
+  // the state directory, regular, bounded) and written by writeFileAtomic, which creates the
+  // directories itself only after checking that none of them leads outside.
+  const root = openStateRoot(state.dir) as StateRoot;
   for (const [path, content] of [...expected].sort(([a], [b]) => a.localeCompare(b))) {
-    const full = join(state.dir, path);
-    const existing = await readFile(full, 'utf8').catch(() => undefined);
-    if (existing !== undefined && !isGenerated(existing)) {
+    const existing = readStateText(root, path);
+    if (!existing.ok && existing.refusal.reason !== 'missing') {
+      changes.warnings.push(`${path} ${existing.refusal.why}: left alone`);
+      continue;
+    }
+    if (existing.ok && !isGenerated(existing.text)) {
       changes.warnings.push(
         `${path} exists and was not generated (no "${GENERATED_WORKFLOW_MARKER}" line): left alone`,
       );
       continue;
     }
-    if (await writeFileAtomic(full, content, { root: state.dir })) changes.written.push(path);
+    if (await writeFileAtomic(join(state.dir, path), content, { root: state.dir })) {
+      changes.written.push(path);
+    }
   }
-  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
+  const listed = listStateDir(root, WORKFLOWS_DIR);
+  for (const entry of listed.ok ? listed.entries : []) {
     const path = `${WORKFLOWS_DIR}/${entry.name}`;
-    if (!entry.isFile() || !/\.ya?ml$/.test(entry.name) || expected.has(path)) continue;
-    const content = await readFile(join(dir, entry.name), 'utf8');
-    if (isGenerated(content)) {
+    if (entry.kind !== 'file' || !/\.ya?ml$/.test(entry.name) || expected.has(path)) continue;
+    const existing = readStateText(root, path);
+    if (existing.ok && isGenerated(existing.text)) {
       await unlink(join(dir, entry.name));
       changes.removed.push(path);
     }

@@ -1,5 +1,6 @@
-import { lstat, readFile, realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { MAX_DOCKERFILE_BYTES, readFile } from '../base-images/read-files.js';
 import { CliError } from '../errors.js';
 
 /**
@@ -26,7 +27,8 @@ export function checkRelativePath(path: string, what: string): string {
 
 /**
  * Reads `relPath` inside `root`, refusing anything that resolves outside it (a symlink that
- * escapes, `..`, an absolute path) and anything that is not a regular file.
+ * escapes, `..`, an absolute path), anything that is not a regular file, and files larger than
+ * {@link MAX_DOCKERFILE_BYTES} (a Dockerfile of a hostile repository may be huge).
  */
 export async function readFileInside(root: string, relPath: string, what: string): Promise<string> {
   const clean = checkRelativePath(relPath, what);
@@ -52,5 +54,7 @@ export async function readFileInside(root: string, relPath: string, what: string
   }
   const stats = await lstat(real);
   if (!stats.isFile()) throw new CliError(`${what} "${clean}" is not a file`);
-  return readFile(real, 'utf8');
+  const read = readFile(real, realRoot);
+  if (!read.ok) throw new CliError(`${what} "${clean}" ${read.error}`);
+  return read.text;
 }
