@@ -85,6 +85,7 @@ export {
   type StageSelector,
 } from './promotion-policy.js';
 export { PromotionTask, type PromotionTaskProps } from './promotion-task.js';
+export * as runtime from './runtime.js';
 export {
   type AutoPromotionSelectionPolicy,
   type AvailabilityStrategy,
@@ -118,10 +119,15 @@ export {
 export {
   ARGO_ROLLOUTS_VERSION,
   applyDefaults,
+  evaluatedArgsIssues,
+  evaluatedStepConfigIssues,
+  evaluatedStepsIssues,
   formatIssue,
   isExpression,
   KARGO_VERSION,
   KNOWN_STEP_NAMES,
+  type StepsEvaluationScope,
+  stepsScopeOf,
   type ValidationIssue,
   validateManifest,
   validateManifests,

@@ -9,7 +9,7 @@ import {
   type StateProblem,
   sortProblems,
 } from '@image-factory/state-schema';
-import { ctx, imageFrom, quote } from '../expressions.js';
+import { Expr, type ExprValue, imageFrom, quote } from '../expressions.js';
 import type { GitSubscriptionProps, ImageSubscriptionProps } from '../subscription.js';
 import type { RebuildDispatch } from './dispatch.js';
 import { stateError } from './errors.js';
@@ -131,8 +131,17 @@ export const ANALYSIS_ARGS = [
   'state-branch',
 ] as const;
 
-/** `reason` input of a generated build workflow: which base changed, and the promotion that asked. */
-export const REBUILD_REASON = `base image ${ctx.targetFreight.origin.name} changed (Kargo promotion ${ctx.promotion})`;
+/**
+ * `reason` input of a generated build workflow: which base changed, and the promotion that asked
+ * (`"base image " + ctx.targetFreight.origin.name + " changed (Kargo promotion " + ctx.promotion + ")"`).
+ */
+export const REBUILD_REASON: Expr = Expr.concat(
+  'base image ',
+  Expr.ctx('targetFreight', 'origin', 'name'),
+  ' changed (Kargo promotion ',
+  Expr.ctx('promotion'),
+  ')',
+);
 
 const SETTINGS_ORIGIN = { file: SETTINGS_FILE, line: 0, col: 0 };
 
@@ -465,7 +474,7 @@ function rebuildDispatch(
     );
     return undefined;
   }
-  const inputs: Record<string, string> = { [BUILD_WORKFLOW_INPUTS.reason]: REBUILD_REASON };
+  const inputs: Record<string, ExprValue> = { [BUILD_WORKFLOW_INPUTS.reason]: REBUILD_REASON };
   if (image.local?.versionFile !== undefined) inputs[BUILD_WORKFLOW_INPUTS.increment] = 'patch';
   return {
     provider: 'github',

@@ -5,6 +5,7 @@ import {
   dockerfileLocation,
   type FactoryPlan,
   planImageFactory,
+  REBUILD_REASON,
   type RebuildStagePlan,
   type WarehousePlan,
 } from '../../src/factory/index.js';
@@ -245,13 +246,13 @@ describe('planImageFactory: wiring', () => {
       repo: 'acme/state',
       workflow: 'build-api.yml',
       ref: 'prod',
-      inputs: {
-        reason:
-          'base image ${{ ctx.targetFreight.origin.name }} changed (Kargo promotion ${{ ctx.promotion }})',
-        increment: 'patch',
-      },
+      inputs: { reason: REBUILD_REASON, increment: 'patch' },
       token: { name: 'github-workflow-token', key: 'token' },
     });
+    // The reason is expr-lang code (evaluated inside the quote()d body), not text with ${{ }} inside.
+    expect(REBUILD_REASON.code).toBe(
+      '("base image " + ctx.targetFreight.origin.name + " changed (Kargo promotion " + ctx.promotion + ")")',
+    );
     expect(rebuild?.soakSeconds).toBe(86_400);
   });
 
