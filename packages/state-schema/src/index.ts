@@ -1,3 +1,8 @@
+export {
+  ANALYSIS_IMAGE_REPOSITORY,
+  ANALYZER_CLI_VERSION,
+  DEFAULT_ANALYSIS_IMAGE,
+} from './analysis-image.js';
 export type { VersionIncrement } from './build-workflow.js';
 export {
   BUILD_WORKFLOW_INPUTS,

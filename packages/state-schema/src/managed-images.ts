@@ -128,6 +128,7 @@ export function toManagedImage(
       type: u.type,
       branch: u.branch,
       ...defined('key', u.key),
+      ...defined('digestKey', u.digestKey),
     })),
     ...(local ? { local } : {}),
     ...(found ? { state: found.state, stateFile: found.file } : {}),
