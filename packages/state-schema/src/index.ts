@@ -9,6 +9,7 @@ export {
   buildWorkflowFileName,
   buildWorkflowInputNames,
   buildWorkflowPath,
+  GENERATED_TAG_PATTERN,
   GENERATED_WORKFLOW_MARKER,
   WORKFLOWS_DIR,
 } from './build-workflow.js';

@@ -139,8 +139,26 @@ export const TEMPLATE_FUNCTIONS: Readonly<Record<string, ExprFunction>> = {
   asYAML: () => new Unknown('asYAML() content', 'quoted'),
 };
 
-/** Kargo's functions (pkg/expressions/function/functions.go) with representative results. */
-function kargoFunctions(world: RepresentativeWorld, scope: EvaluationScope): Record<string, ExprFunction> {
+const functionCache = new Map<string, Readonly<Record<string, ExprFunction>>>();
+
+/** Kargo's functions (pkg/expressions/function/functions.go) with representative results (cached). */
+function kargoFunctions(
+  world: RepresentativeWorld,
+  scope: EvaluationScope,
+): Readonly<Record<string, ExprFunction>> {
+  const key = `${world.name}\u0000${world.imageTag}\u0000${world.gitTag}\u0000${scope.kind}`;
+  let functions = functionCache.get(key);
+  if (functions === undefined) {
+    functions = createKargoFunctions(world, scope);
+    functionCache.set(key, functions);
+  }
+  return functions;
+}
+
+function createKargoFunctions(
+  world: RepresentativeWorld,
+  scope: EvaluationScope,
+): Record<string, ExprFunction> {
   const functions: Record<string, ExprFunction> = {
     ...TEMPLATE_FUNCTIONS,
     // FreightOperations

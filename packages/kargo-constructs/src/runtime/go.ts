@@ -170,7 +170,9 @@ function hasNonFinite(value: unknown): boolean {
  * JSON whitespace allowed), else `{ ok: false }`. Numbers beyond the float64 range fail, as in Go.
  */
 export function unmarshalGoJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (text.charCodeAt(0) === 0xfeff) return { ok: false };
+  // A JSON value starts, after JSON whitespace, with one of {["-0-9tfn: anything else is not JSON (and
+  // most evaluated texts — tags, URLs, messages — are decided here without a parse).
+  if (!/^[ \t\n\r]*[{["\-0-9tfn]/.test(text)) return { ok: false };
   let value: unknown;
   try {
     value = JSON.parse(text);
