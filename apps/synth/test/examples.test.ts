@@ -149,7 +149,8 @@ describe.each(exampleStates())('example $name', ({ name, dir }) => {
 
   it('carries every option of the state through (fixture-all-options)', () => {
     if (name !== 'fixture-all-options') return;
-    const job = manifests.find((m) => m.kind === 'AnalysisTemplate')?.spec.metrics[0].provider.job.spec;
+    const job = (manifests as Manifest[]).find((m) => m.kind === 'AnalysisTemplate')?.spec.metrics[0].provider
+      .job.spec;
     const container = job.template.spec.containers[0];
     expect(container.image).toBe('registry.example.com/mirror/analyzer-cli:1.0.0');
     expect(container.resources).toEqual({

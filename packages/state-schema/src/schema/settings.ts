@@ -62,11 +62,9 @@ export const SettingsSchema = z
                 cpu: quantity
                   .optional()
                   .meta({ description: 'CPU limit of the analysis job (none by default).' }),
-                memory: quantity
-                  .default('1Gi')
-                  .meta({
-                    description: 'Memory limit of the analysis job (its Node heap is sized to 3/4 of it).',
-                  }),
+                memory: quantity.default('1Gi').meta({
+                  description: 'Memory limit of the analysis job (its Node heap is sized to 3/4 of it).',
+                }),
               })
               .prefault({}),
           })
