@@ -11,7 +11,10 @@ import { defineProject } from 'vitest/config';
 export function packageConfig(dir, overrides = {}) {
   const resultsDir = process.env.IMAGE_FACTORY_TEST_RESULTS;
   const reporters = resultsDir
-    ? ['default', ['json', { outputFile: join(resultsDir, `${basename(dirname2(dir))}-${basename(dir)}.json`) }]]
+    ? [
+        'default',
+        ['json', { outputFile: join(resultsDir, `${basename(dirname2(dir))}-${basename(dir)}.json`) }],
+      ]
     : ['default'];
   const { test = {}, ...rest } = overrides;
   return defineProject({

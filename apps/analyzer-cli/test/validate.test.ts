@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_ANALYSIS_IMAGE } from '@image-factory/state-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBin, runCli } from './helpers/cli.js';
 
@@ -75,8 +76,10 @@ describe('image-factory validate (in-process)', () => {
     const result = await runCli(['validate', '--state-dir', '.'], { cwd: dir });
     expect(result).toEqual({
       code: 0,
-      stdout: '.: valid: 0 managed images, 0 base images, 0 external images, 1 warning\n',
+      stdout: '.: valid: 0 managed images, 0 base images, 0 external images, 2 warnings\n',
       stderr:
+        `image-factory.yaml: warning: analysis.image is not set: the analysis job runs the default image ${DEFAULT_ANALYSIS_IMAGE}, published by Image Factory's release workflow\n` +
+        `  hint: set analysis.image in image-factory.yaml to choose the image explicitly, e.g. to a copy in your own registry (crane copy ${DEFAULT_ANALYSIS_IMAGE} registry.example.com/mirror/analyzer-cli:<same tag>), with analysis.imagePullSecrets if it is private\n` +
         'images/old.yaml: warning: image "old" is not enrolled in images.yaml: this file is ignored\n' +
         '  hint: enroll the image in images.yaml, or delete the file\n',
     });

@@ -7,6 +7,11 @@ import { byName, exampleStates, goDuration, load, policies, requests } from './h
 
 type Manifest = Record<string, any>;
 
+/** The base a base Warehouse watches: `base-<name>` or `base-<name>-soak-<delay>` (one per soak time). */
+function baseOf(origin: string): string {
+  return origin.replace(/^base-/, '').replace(/-soak-(?:\d+[dhms])+$/, '');
+}
+
 /** Which bases' changes reach the rebuild of `image` (following auto-rebuilt managed origins). */
 function reaching(
   image: string,
@@ -19,7 +24,7 @@ function reaching(
   if (rebuild === undefined || seen.has(image)) return out;
   seen.add(image);
   for (const r of requests(rebuild)) {
-    const base = r.origin.replace(/^base-/, '');
+    const base = baseOf(r.origin);
     out.add(base);
     const managed = state.managedImages.find((m) => m.name === base);
     if (managed?.autoRebuild) for (const x of reaching(base, stages, state, seen)) out.add(x);
@@ -88,9 +93,7 @@ describe.each(exampleStates())('example $name', ({ name, dir }) => {
       );
       const direct = requests(rebuild!);
       for (const r of direct) {
-        expect(image.baseImages, `${image.name} requests ${r.origin}`).toContain(
-          r.origin.replace(/^base-/, ''),
-        );
+        expect(image.baseImages, `${image.name} requests ${r.origin}`).toContain(baseOf(r.origin));
         expect(r.direct).toBe(false);
         expect(r.stages).toEqual([r.origin]);
         expect(r.soak).toBe(
@@ -102,9 +105,9 @@ describe.each(exampleStates())('example $name', ({ name, dir }) => {
         expect(reached.has(base), `${base} reaches ${image.name}`).toBe(true);
       // Not twice: a base wired directly does not also arrive through an auto-rebuilt managed base.
       for (const r of direct) {
-        const base = r.origin.replace(/^base-/, '');
+        const base = baseOf(r.origin);
         for (const other of direct) {
-          const via = state.managedImages.find((m) => `base-${m.name}` === other.origin);
+          const via = state.managedImages.find((m) => m.name === baseOf(other.origin));
           if (via === undefined || !via.autoRebuild || other === r) continue;
           expect(
             reaching(via.name, stages, state).has(base),
@@ -145,5 +148,34 @@ describe.each(exampleStates())('example $name', ({ name, dir }) => {
       expect(warehouses.has('base-alpine-3.19')).toBe(false);
       expect(stages.has('rebuild-keeper')).toBe(true);
     }
+  });
+
+  it('carries every option of the state through (fixture-all-options)', () => {
+    if (name !== 'fixture-all-options') return;
+    const job = (manifests as Manifest[]).find((m) => m.kind === 'AnalysisTemplate')?.spec.metrics[0].provider
+      .job.spec;
+    const container = job.template.spec.containers[0];
+    expect(container.image).toBe('registry.example.com/mirror/analyzer-cli:1.0.0');
+    expect(container.resources).toEqual({
+      requests: { cpu: '500m', memory: '768Mi' },
+      limits: { cpu: '2', memory: '2Gi' },
+    });
+    expect(container.env.find((e: Manifest) => e.name === 'NODE_OPTIONS')?.value).toBe(
+      '--max-old-space-size=1536',
+    );
+    expect(container.env.find((e: Manifest) => e.name === 'GITLAB_URL')?.value).toBe(
+      'https://gitlab.example.com',
+    );
+    expect(job.template.spec.imagePullSecrets).toEqual([{ name: 'mirror-pull' }]);
+    // A base entry's platform wins over warehouses.platform.
+    expect(warehouses.get('base-debian-12')?.spec.subscriptions[0].image.platform).toBe('linux/arm64');
+    expect(warehouses.get('base-redis-7')?.spec.subscriptions[0].image.platform).toBe('linux/amd64');
+    // One base Stage per soak time: tool (0s) and worker (1h30m) both use python.
+    expect(
+      stages.has('base-python-3.12-slim-soak-0s') && stages.has('base-python-3.12-slim-soak-1h30m'),
+    ).toBe(true);
+    const values = stages.get('update-runtime-deploy-apps-runtime-values')?.spec.promotionTemplate.spec
+      .steps[1];
+    expect(values.config.updates.map((u: Manifest) => u.key)).toEqual(['image.tag', 'image.digest']);
   });
 });

@@ -9,6 +9,7 @@ export {
   type JobContainer,
   type JobMetricProps,
   MetricProvider,
+  type PodFailurePolicyRule,
   type ResourceQuantities,
 } from './metric-provider.js';
 

@@ -63,8 +63,8 @@ export class ClusterPromotionTask extends Construct implements IPromotionTaskRef
     clearNamespace(this.apiObject, props.metadata);
     this.taskName = this.apiObject.name;
 
-    addKargoValidation(this, this.apiObject, () => [
-      ...taskSpecIssues('ClusterPromotionTask', this.apiObject.toJson().spec),
+    addKargoValidation(this, this.apiObject, (manifest) => [
+      ...taskSpecIssues('ClusterPromotionTask', manifest),
     ]);
   }
 

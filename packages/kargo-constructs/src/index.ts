@@ -54,6 +54,7 @@ export {
   type JobContainer,
   type JobMetricProps,
   MetricProvider,
+  type PodFailurePolicyRule,
   type ResourceQuantities,
 } from './metric-provider.js';
 export {
@@ -85,6 +86,7 @@ export {
   type StageSelector,
 } from './promotion-policy.js';
 export { PromotionTask, type PromotionTaskProps } from './promotion-task.js';
+export * as runtime from './runtime.js';
 export {
   type AutoPromotionSelectionPolicy,
   type AvailabilityStrategy,
@@ -118,10 +120,15 @@ export {
 export {
   ARGO_ROLLOUTS_VERSION,
   applyDefaults,
+  evaluatedArgsIssues,
+  evaluatedStepConfigIssues,
+  evaluatedStepsIssues,
   formatIssue,
   isExpression,
   KARGO_VERSION,
   KNOWN_STEP_NAMES,
+  type StepsEvaluationScope,
+  stepsScopeOf,
   type ValidationIssue,
   validateManifest,
   validateManifests,

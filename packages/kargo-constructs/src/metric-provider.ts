@@ -119,6 +119,29 @@ export interface JobContainer {
   readonly allowShell?: boolean;
 }
 
+/**
+ * One rule of a Job's `podFailurePolicy` (Kubernetes ≥ 1.26, GA in 1.31): what a failed pod means for
+ * the Job — `FailJob` at once, `Ignore` (not counted against `backoffLimit`), or `Count`.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-failure-policy
+ */
+export type PodFailurePolicyRule =
+  | {
+      readonly action: 'FailJob' | 'Ignore' | 'Count';
+      readonly onExitCodes: {
+        readonly containerName?: string;
+        readonly operator: 'In' | 'NotIn';
+        readonly values: readonly number[];
+      };
+    }
+  | {
+      readonly action: 'FailJob' | 'Ignore' | 'Count';
+      readonly onPodConditions: readonly {
+        readonly type: string;
+        readonly status: 'True' | 'False' | 'Unknown';
+      }[];
+    };
+
 /** A Kubernetes Job that measures one metric (success = the job succeeds). */
 export interface JobMetricProps {
   /** The container to run. */
@@ -129,6 +152,13 @@ export interface JobMetricProps {
    * @default 0
    */
   readonly backoffLimit?: number;
+  /**
+   * Which pod failures fail the Job at once or are not counted against {@link backoffLimit}
+   * (requires `restartPolicy: Never`).
+   *
+   * @default - every failure counts
+   */
+  readonly podFailurePolicy?: readonly PodFailurePolicyRule[];
   /**
    * Seconds after which a running job is stopped.
    *
@@ -222,6 +252,8 @@ export class MetricProvider {
       metadata: props.jobMetadata,
       spec: {
         backoffLimit: props.backoffLimit ?? 0,
+        podFailurePolicy:
+          props.podFailurePolicy === undefined ? undefined : { rules: props.podFailurePolicy },
         activeDeadlineSeconds: props.activeDeadlineSeconds,
         ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
         template: { metadata: props.podMetadata, spec: podSpec },

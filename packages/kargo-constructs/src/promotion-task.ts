@@ -66,9 +66,9 @@ export class PromotionTask extends Construct implements IPromotionTaskRef {
     this.taskName = this.apiObject.name;
     dependOnProject(this, props.project);
 
-    addKargoValidation(this, this.apiObject, () => [
+    addKargoValidation(this, this.apiObject, (manifest) => [
       ...namespacedNameIssues('PromotionTask', this.taskName, this.namespace),
-      ...taskSpecIssues('PromotionTask', this.apiObject.toJson().spec),
+      ...taskSpecIssues('PromotionTask', manifest),
     ]);
   }
 

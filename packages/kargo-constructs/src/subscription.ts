@@ -218,17 +218,21 @@ export interface GenericSubscriptionProps {
 /**
  * One entry of a Warehouse's `spec.subscriptions[]`. The built-in kinds render Kargo's defaults
  * explicitly (selection strategy, `strictSemvers`, `discoveryLimit`) so that the manifest matches
- * what Kargo's webhook stores and GitOps diffs stay clean.
+ * what Kargo's webhook stores and GitOps diffs stay clean — except for a `Digest` image subscription,
+ * which reads only `constraint` and `platform` (pkg/image/digest_selector.go): writing the others would
+ * suggest a filtering that does not happen (the webhook still stores its defaults, fields the manifest
+ * does not set, which GitOps diffs leave alone).
  */
 export class Subscription {
   /** An image subscription. */
   public static image(props: ImageSubscriptionProps): Subscription {
     const { repoURL, imageSelectionStrategy, strictSemvers, discoveryLimit, ...rest } = props;
+    const digest = imageSelectionStrategy === 'Digest';
     const image: gen.ImageSubscription = {
       repoURL,
       imageSelectionStrategy: imageSelectionStrategy ?? 'SemVer',
-      strictSemvers: strictSemvers ?? true,
-      discoveryLimit: discoveryLimit ?? 20,
+      ...(strictSemvers !== undefined || !digest ? { strictSemvers: strictSemvers ?? true } : {}),
+      ...(discoveryLimit !== undefined || !digest ? { discoveryLimit: discoveryLimit ?? 20 } : {}),
       ...(toPlainJson(rest) as Omit<gen.ImageSubscription, 'repoURL'>),
     };
     return new Subscription('image', image, repoURL);

@@ -187,7 +187,7 @@ new Stage(chart, 'test', {
   promotionTemplate: {
     steps: [
       Step.gitClone({ repoURL: 'https://github.com/acme/deploy', checkout: [{ branch: 'main', path: './out' }] }),
-      Step.kustomizeSetImage({ path: './out', images: [{ image: 'ghcr.io/acme/app', tag: imageFrom('ghcr.io/acme/app').tag }] }),
+      Step.kustomizeSetImage({ path: './out', images: [{ image: 'ghcr.io/acme/app', tag: imageFrom('ghcr.io/acme/app').quotedTag }] }),
     ],
   },
 });
@@ -198,7 +198,7 @@ if (typeof l1.Stage !== 'function') throw new Error('l1 namespace missing');
     const docs = parseAllDocuments(run(process.execPath, ['main.mjs'], consumer)).map((d) => d.toJS());
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['Warehouse/app', 'Stage/test']);
     expect(docs[1].spec.promotionTemplate.spec.steps[1].config.images[0].tag).toBe(
-      '${{ imageFrom("ghcr.io/acme/app").Tag }}',
+      '${{ quote(imageFrom("ghcr.io/acme/app").Tag) }}',
     );
   }, 60_000);
 

@@ -10,6 +10,7 @@ import {
   imageFrom,
   MetricProvider,
   PromotionTask,
+  quote,
   Stage,
   Step,
   Subscription,
@@ -135,7 +136,7 @@ describe('Stage', () => {
         steps: [
           clone,
           Step.kustomizeSetImage(
-            { path: vars('path'), images: [{ image: APP, tag: imageFrom(APP).tag }] },
+            { path: vars('path'), images: [{ image: APP, tag: quote(imageFrom(APP).expr.get('Tag')) }] },
             { as: 'update-image' },
           ),
           Step.yamlUpdate({
@@ -164,7 +165,7 @@ describe('Stage', () => {
       },
       verification: {
         analysisTemplates: [template, shared],
-        args: { tag: imageFrom(APP).tag, env: ctx.stage },
+        args: { tag: quote(imageFrom(APP).expr.get('Tag')), env: ctx.stage },
         analysisRunMetadata: { labels: { team: 'platform' }, annotations: { note: 'x' } },
       },
     });
@@ -181,7 +182,7 @@ describe('Stage', () => {
     expect(spec.promotionTemplate.spec.steps).toHaveLength(11);
     expect(spec.promotionTemplate.spec.steps[6].config.prNumber).toBe('${{ outputs["open-pr"].pr.id }}');
     expect(spec.verification.args).toEqual([
-      { name: 'tag', value: '${{ imageFrom("ghcr.io/acme/app").Tag }}' },
+      { name: 'tag', value: '${{ quote(imageFrom("ghcr.io/acme/app").Tag) }}' },
       { name: 'env', value: '${{ ctx.stage }}' },
     ]);
     expect(spec.verification.analysisTemplates).toEqual([
@@ -365,6 +366,7 @@ describe('Stage', () => {
       const chart = newChart('demo');
       const wh = warehouse(chart);
       new Stage(chart, 'test', {
+        vars: { pr: '42' },
         requestedFreight: [{ origin: wh, sources: { direct: true } }],
         promotionTemplate: {
           steps: [

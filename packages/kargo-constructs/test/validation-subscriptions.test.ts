@@ -119,6 +119,18 @@ describe('validateSubscription', () => {
     ]);
   });
 
+  it('rejects tag filters and the tag cache on a Digest subscription, which ignores them', () => {
+    const digest = { imageSelectionStrategy: 'Digest', constraint: '3.12-slim' };
+    expect(lines(image({ ...digest, allowTagsRegexes: ['^3\\.12-slim$'], cacheByTag: true }))).toEqual([
+      'image.allowTagsRegexes: is ignored by the "Digest" strategy, which follows exactly the tag in constraint; remove "allowTagsRegexes"',
+      'image.cacheByTag: is ignored by the "Digest" strategy, which follows exactly the tag in constraint; remove "cacheByTag"',
+    ]);
+    // The webhook's own defaults (discoveryLimit, strictSemvers) are what Kargo stores: accepted.
+    expect(
+      lines(image({ ...digest, discoveryLimit: 20, strictSemvers: true, platform: 'linux/amd64' })),
+    ).toEqual([]);
+  });
+
   it('checks the shape of the entry: one kind, a known kind or a generic subscription', () => {
     expect(lines('ghcr.io/acme/app')).toEqual([
       'expected an object such as { image: { repoURL: ... } }, got "ghcr.io/acme/app"',

@@ -95,6 +95,8 @@ describe('Warehouse', () => {
       imageSelectionStrategy: 'Digest',
       constraint: '3.12-slim',
     });
+    // The Digest selector ignores strictSemvers: no default is written for it.
+    expect(spec.subscriptions[0].image).not.toHaveProperty('strictSemvers');
     expect(spec.subscriptions[2].git).toMatchObject({
       commitSelectionStrategy: 'NewestFromBranch',
       includePaths: ['glob:backstage/**'],

@@ -410,6 +410,7 @@ export function baseImage(
     ...defined('tag', reference.tag),
     ...defined('digest', reference.digest),
     ...defined('allowTags', allowTags),
+    ...defined('platform', entry?.value.platform),
     imageSelectionStrategy: strategy ?? defaulted,
     imageSelectionStrategyExplicit: strategy !== undefined,
     ...(entry ? { entry: entry.raw } : {}),

@@ -44,3 +44,11 @@ export function buildWorkflowInputNames(hasVersionFile: boolean): readonly strin
     ? [BUILD_WORKFLOW_INPUTS.reason, BUILD_WORKFLOW_INPUTS.increment, BUILD_WORKFLOW_INPUTS.suffix]
     : [BUILD_WORKFLOW_INPUTS.reason];
 }
+
+/**
+ * The tags a generated build workflow without `local.versionFile` pushes: `sha-<12 hex of the source
+ * commit>-<run number>` (analyzer-cli `SOURCE_VERSION_SCRIPT`: `git rev-parse --short=12 HEAD` and
+ * `$GITHUB_RUN_NUMBER`), as a regular expression. The Warehouse of such an image only considers tags of
+ * this form: every other tag (a hand-pushed `latest`, a cache tag) is ignored.
+ */
+export const GENERATED_TAG_PATTERN = '^sha-[0-9a-f]{12}-[0-9]+$';

@@ -1,9 +1,15 @@
+export {
+  ANALYSIS_IMAGE_REPOSITORY,
+  ANALYZER_CLI_VERSION,
+  DEFAULT_ANALYSIS_IMAGE,
+} from './analysis-image.js';
 export type { VersionIncrement } from './build-workflow.js';
 export {
   BUILD_WORKFLOW_INPUTS,
   buildWorkflowFileName,
   buildWorkflowInputNames,
   buildWorkflowPath,
+  GENERATED_TAG_PATTERN,
   GENERATED_WORKFLOW_MARKER,
   WORKFLOWS_DIR,
 } from './build-workflow.js';

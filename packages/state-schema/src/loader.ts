@@ -12,6 +12,7 @@ import {
 import type { FactoryState, LoadStateResult, StateProblem } from './model.js';
 import { problem, StateError, sortProblems } from './problems.js';
 import { listStateDir, openStateRoot, type Refusal, readStateText, type StateRoot } from './safe-fs.js';
+import { withoutDefaultWarnings } from './settings-loader.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /**
@@ -46,7 +47,7 @@ export function loadStateSync(dir: string): LoadStateResult {
   const state = buildModel(root.dir, documents, problems);
   const sorted = limitProblems(sortProblems(problems));
   if (state === undefined || sorted.some((p) => p.severity === 'error'))
-    return { ok: false, problems: sorted };
+    return { ok: false, problems: withoutDefaultWarnings(sorted) };
   const finalState: FactoryState = { ...state, warnings: sorted };
   return { ok: true, state: finalState, warnings: sorted };
 }

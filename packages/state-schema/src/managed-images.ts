@@ -107,6 +107,7 @@ export function toManagedImage(
       type: u.type,
       branch: u.branch,
       ...defined('key', u.key),
+      ...defined('digestKey', u.digestKey),
     })),
     updateOrigins: e.updates.map((_, i) => at(['updates', i])),
     ...(local ? { local } : {}),

@@ -48,7 +48,9 @@ export type StateProblemCode =
   | 'enrollment-mismatch'
   | 'legacy-layout'
   | 'mixed-layout'
-  | 'too-many-problems';
+  | 'too-many-problems'
+  | 'default-value'
+  | 'expression-in-value';
 
 /** One problem found in a state repository: an error (the state is invalid) or a warning. */
 export interface StateProblem extends Origin {
@@ -105,6 +107,11 @@ export interface ImageUpdate {
   readonly branch: string;
   /** For `yaml-update`: the dotted YAML key to set to the new image (e.g. `image.tag`); absent: the consumer decides. */
   readonly key?: string | undefined;
+  /**
+   * For `yaml-update`: a second dotted key set to the image digest (e.g. `image.digest`), for charts with a
+   * separate digest value; `key` then gets the tag alone. Absent: a `key` ending in `tag` gets `tag@digest`.
+   */
+  readonly digestKey?: string | undefined;
 }
 
 /**
@@ -227,6 +234,8 @@ export interface BaseImage {
   readonly tag?: string | undefined;
   /** Digest pinned in the reference, if any. */
   readonly digest?: string | undefined;
+  /** Platform (`<os>/<arch>`) the Warehouse requires of a tag, from the images.yaml entry. */
+  readonly platform?: string | undefined;
   /** Tag filter regex, un-doubled for old-format files (`^3\\.12-slim$` -> `^3\.12-slim$`); compiles. */
   readonly allowTags?: string | undefined;
   /**
@@ -269,10 +278,17 @@ export interface Settings {
     readonly serviceAccount: string;
   };
   readonly analysis: {
-    /** Image running `image-factory analyze`. @default 'ghcr.io/image-factory/analyzer-cli:latest' */
+    /** Image running `image-factory analyze`. @default DEFAULT_ANALYSIS_IMAGE (this project's image, pinned) */
     readonly image: string;
     /** Image pull secrets of the analysis job. @default [] */
     readonly imagePullSecrets: readonly string[];
+    /** Resources of the analysis job container (Kubernetes quantities). */
+    readonly resources: {
+      /** @default {cpu: '250m', memory: '512Mi'} */
+      readonly requests: { readonly cpu: string; readonly memory: string };
+      /** @default {memory: '1Gi'} (no CPU limit) */
+      readonly limits: { readonly cpu?: string | undefined; readonly memory: string };
+    };
   };
   readonly secrets: {
     /** Secret with `username`/`password` for git over HTTPS. @default 'git-credentials' */
@@ -303,8 +319,13 @@ export interface Settings {
     readonly baseInterval: string;
     /** {@link baseInterval} in seconds. @default 86400 */
     readonly baseIntervalSeconds: number;
-    /** Maximum images/commits each subscription discovers (Kargo `discoveryLimit`, 1–100). @default 20 */
+    /** Maximum images each image subscription discovers (Kargo `discoveryLimit`, 1–100). @default 20 */
     readonly discoveryLimit: number;
+    /**
+     * Platform (`<os>/<arch>`) the Warehouses of base images require of a tag, unless the base entry sets
+     * its own `platform`. @default - none (Kargo does not filter by platform)
+     */
+    readonly platform?: string | undefined;
   };
   readonly stateRepo: {
     /** Git URL of the state repository (for the analysis job and generated workflows); no default. */

@@ -55,25 +55,40 @@ export function looksDoubled(pattern: string): boolean {
 export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const cycles = new Map<string, string[]>();
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (node: string) => {
+  // Depth-first search with an explicit stack (a chain of 20,000 images must not overflow the call
+  // stack): each frame is a node on the current path and the index of its next edge.
+  const path: string[] = [];
+  const frames: { node: string; next: number }[] = [];
+  const enter = (node: string) => {
     state.set(node, 'visiting');
-    stack.push(node);
-    for (const next of graph.get(node) ?? []) {
+    path.push(node);
+    frames.push({ node, next: 0 });
+  };
+  for (const root of [...graph.keys()].sort()) {
+    if (state.has(root)) continue;
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1] as { node: string; next: number };
+      const edges = graph.get(frame.node) ?? [];
+      if (frame.next >= edges.length) {
+        frames.pop();
+        path.pop();
+        state.set(frame.node, 'done');
+        continue;
+      }
+      const next = edges[frame.next++] as string;
       if (!graph.has(next)) continue;
       const s = state.get(next);
       if (s === 'visiting') {
-        const cycle = stack.slice(stack.indexOf(next));
-        const start = cycle.indexOf([...cycle].sort()[0]!);
+        const cycle = path.slice(path.indexOf(next));
+        const smallest = [...cycle].sort()[0] as string;
+        const start = cycle.indexOf(smallest);
         const rotated = [...cycle.slice(start), ...cycle.slice(0, start)];
         cycles.set(rotated.join('\0'), rotated);
       } else if (s === undefined) {
-        visit(next);
+        enter(next);
       }
     }
-    stack.pop();
-    state.set(node, 'done');
-  };
-  for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
+  }
   return [...cycles.values()].sort((a, b) => a.join('\0').localeCompare(b.join('\0')));
 }

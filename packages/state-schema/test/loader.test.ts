@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANALYSIS_IMAGE } from '../src/analysis-image.js';
 import { loadState, loadStateOrThrow, loadStateSync } from '../src/loader.js';
 import type { FactoryState, LoadStateResult, StateProblem } from '../src/model.js';
 import { formatProblem, StateError } from '../src/problems.js';
@@ -168,6 +169,7 @@ describe('loadState on examples/state', () => {
     expect(state.settings.analysis).toEqual({
       image: 'ghcr.io/acme/image-factory:0.1.0',
       imagePullSecrets: ['ghcr-pull'],
+      resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
     });
     expect(state.settings.stateRepo).toEqual({
       url: 'https://github.com/acme/image-factory-state.git',
@@ -186,7 +188,13 @@ describe('DEFAULT_SETTINGS', () => {
   it('holds the old tool values', () => {
     expect(DEFAULT_SETTINGS).toEqual({
       kargo: { project: 'image-factory-kargo', labels: {}, serviceAccount: 'image-factory' },
-      analysis: { image: 'ghcr.io/image-factory/analyzer-cli:latest', imagePullSecrets: [] },
+      // The old tool's ghcr.io/image-factory/analyzer-cli:latest was a name nothing published: the
+      // default is now this project's image, pinned to the CLI version.
+      analysis: {
+        image: DEFAULT_ANALYSIS_IMAGE,
+        imagePullSecrets: [],
+        resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+      },
       secrets: {
         gitCredentials: 'git-credentials',
         githubToken: { name: 'github-workflow-token', key: 'token' },
@@ -234,6 +242,7 @@ describe('loadState layouts and files', () => {
     expect(state.managedImages[0]?.stateFile).toBe('state/images/app.yaml');
     expect(state.baseImages[0]?.allowTags).toBe('^3\\.12-slim$');
     expect(lines(result)).toEqual([
+      expect.stringMatching(/^image-factory\.yaml: warning: analysis\.image is not set/),
       'state: warning: the state/ layout is deprecated: state files now live in images/ and base-images/\n' +
         '  hint: run `image-factory migrate`: it moves them (with git mv in a git work tree) and rewrites old-format fields',
     ]);
@@ -262,6 +271,7 @@ describe('loadState layouts and files', () => {
     const result = loadStateSync(dir);
     expect(result.ok).toBe(true);
     expect(problemsOf(result).map((p) => [p.file, p.code, p.severity])).toEqual([
+      ['image-factory.yaml', 'default-value', 'warning'],
       ['images/gone.yaml', 'unenrolled-state', 'warning'],
       ['images/notes.yml', 'invalid-name', 'warning'],
     ]);

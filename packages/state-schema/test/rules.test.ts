@@ -61,6 +61,20 @@ describe('findCycles', () => {
       ),
     ).toEqual([]);
   });
+
+  it('walks a 20,000-deep chain without overflowing the stack (security: hostile cascades)', () => {
+    const depth = 20_000;
+    const name = (i: number) => `i${String(i).padStart(5, '0')}`;
+    const chain = new Map(
+      Array.from({ length: depth }, (_, i) => [name(i), i + 1 < depth ? [name(i + 1)] : []]),
+    );
+    expect(findCycles(chain)).toEqual([]);
+    const ring = new Map(Array.from({ length: depth }, (_, i) => [name(i), [name((i + 1) % depth)]]));
+    const cycles = findCycles(ring);
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]?.length).toBe(depth);
+    expect(cycles[0]?.[0]).toBe(name(0));
+  });
 });
 
 describe('isValidBranchName (git check-ref-format --branch)', () => {

@@ -242,6 +242,7 @@ describe('allowedKeys', () => {
     ]);
     expect(allowedKeys(ManagedEntrySchema, ['updates', 0])).toEqual([
       'branch',
+      'digestKey',
       'key',
       'path',
       'repo',

@@ -137,6 +137,31 @@ export class Expr {
     return new Expr('task.outputs').get(alias, ...path);
   }
 
+  /**
+   * An expr-lang map literal, `{"key": value, …}` (keys are always string literals; values are code or
+   * literals). Inside `quote()` it is how a JSON document with evaluated values is built:
+   * `quote(Expr.map({ref: 'main', reason: Expr.ctx('promotion')}))` evaluates to the JSON text
+   * `{"reason":"…","ref":"main"}` (json.Marshal sorts keys), and Kargo keeps it a string.
+   */
+  public static map(entries: Readonly<Record<string, ExprValue>>): Expr {
+    const members = Object.entries(entries).map(
+      ([key, value]) => `${stringLiteral(key)}: ${Expr.of(value).code}`,
+    );
+    return new Expr(`{${members.join(', ')}}`);
+  }
+
+  /** An expr-lang array literal, `[a, b, …]` (items are code or literals). */
+  public static list(items: readonly ExprValue[]): Expr {
+    return new Expr(`[${items.map((item) => Expr.of(item).code).join(', ')}]`);
+  }
+
+  /** `(a + b + …)`: string concatenation of code and literals, e.g. `Expr.concat('base ', Expr.ctx('stage'))`. */
+  public static concat(...parts: readonly ExprValue[]): Expr {
+    if (parts.length === 0) return Expr.literal('');
+    if (parts.length === 1) return Expr.of(parts[0] as ExprValue);
+    return new Expr(`(${parts.map((p) => Expr.of(p).code).join(' + ')})`);
+  }
+
   /** `warehouse("<name>")`: a Freight origin for the `*From` functions. */
   public static warehouse(name: string | { readonly warehouseName: string }): Expr {
     return Expr.call('warehouse', typeof name === 'string' ? name : name.warehouseName);

@@ -25,8 +25,14 @@ export interface ImageFromRef {
   readonly expr: Expr;
   /** `${{ imageFrom(…).RepoURL }}` */
   readonly repoURL: Expression;
-  /** `${{ imageFrom(…).Tag }}` */
+  /**
+   * `${{ imageFrom(…).Tag }}`, for use inside text (a commit message, `repo:${tag}`). As a whole config
+   * value use {@link quotedTag}: Kargo re-types a whole-value result, so a tag `1.20` would become the
+   * number 1.2.
+   */
   readonly tag: Expression;
+  /** `${{ quote(imageFrom(…).Tag) }}`: the tag as a whole config value, always a string. */
+  readonly quotedTag: Expression;
   /** `${{ imageFrom(…).Digest }}` */
   readonly digest: Expression;
   /** `${{ imageFrom(…).Annotations["key"] }}` */
@@ -46,6 +52,7 @@ export function imageFrom(repoURL: ExprValue, origin?: FreightOriginRef): ImageF
     expr: call,
     repoURL: call.get('RepoURL').render(),
     tag: call.get('Tag').render(),
+    quotedTag: Expr.call('quote', call.get('Tag')).render(),
     digest: call.get('Digest').render(),
     annotation: (key: string) => call.get('Annotations', key).render(),
   };

@@ -1,6 +1,6 @@
 import type { SecretKeyRef } from '@image-factory/state-schema';
 import { Duration } from 'cdk8s';
-import { secret } from '../expressions.js';
+import { containsExpression, Expr, type ExprValue, quote, secret } from '../expressions.js';
 import { Step } from '../steps/step.js';
 
 /**
@@ -18,8 +18,11 @@ export interface GitHubWorkflowDispatch {
   readonly workflow: string;
   /** Branch (or tag) to run the workflow on. */
   readonly ref: string;
-  /** `workflow_dispatch` inputs; only inputs the workflow declares (GitHub rejects others). */
-  readonly inputs: Readonly<Record<string, string>>;
+  /**
+   * `workflow_dispatch` inputs; only inputs the workflow declares (GitHub rejects others). A value is a
+   * literal string or an {@link Expr} evaluated at promotion time.
+   */
+  readonly inputs: Readonly<Record<string, ExprValue>>;
   /** Secret key holding a token allowed to dispatch workflows (`actions: write`). */
   readonly token: SecretKeyRef;
 }
@@ -38,8 +41,8 @@ export interface GitLabPipelineTrigger {
   readonly project: string;
   /** Branch to run the pipeline on. */
   readonly ref: string;
-  /** CI/CD variables of the pipeline. */
-  readonly variables: Readonly<Record<string, string>>;
+  /** CI/CD variables of the pipeline (literal strings or {@link Expr}s evaluated at promotion time). */
+  readonly variables: Readonly<Record<string, ExprValue>>;
   /** Secret key holding the access token (sent as `PRIVATE-TOKEN`). */
   readonly token: SecretKeyRef;
 }
@@ -55,12 +58,50 @@ export interface DispatchRequest {
   readonly body: string;
 }
 
+/** A JSON request body whose leaves may be expressions. */
+export type BodyValue = ExprValue | readonly BodyValue[] | { readonly [key: string]: BodyValue };
+
+function hasExpression(value: BodyValue): boolean {
+  if (value instanceof Expr) return true;
+  if (typeof value === 'string' && containsExpression(value)) {
+    throw new Error(
+      `request body value ${JSON.stringify(value)} contains a Kargo expression inside JSON text: Kargo would evaluate the whole body and re-type it into an object; pass an Expr (e.g. Expr.concat("base ", Expr.ctx("stage"))) instead`,
+    );
+  }
+  if (Array.isArray(value)) return value.some(hasExpression);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasExpression);
+  return false;
+}
+
+function toExpr(value: BodyValue): Expr {
+  if (value instanceof Expr) return value;
+  if (Array.isArray(value)) return Expr.list(value.map(toExpr));
+  if (value !== null && typeof value === 'object') {
+    return Expr.map(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toExpr(v)])));
+  }
+  return Expr.literal(value as string | number | boolean | null);
+}
+
+/**
+ * The JSON text of a request body, for the `http` step's `body` (a string).
+ *
+ * Without expressions it is plain JSON text: Kargo only evaluates strings containing `${{` or `${%`, so it
+ * stays a string. With expressions it must not be JSON text with expressions inside: Kargo would evaluate
+ * it and, the result being valid JSON, re-type it into an object, which the `http` step's schema rejects
+ * (pkg/expressions/json_templates.go EvaluateTemplate). It is written instead as one expression,
+ * `quote({...})` on an expr-lang map: quote() of a non-string marshals it to JSON between double quotes
+ * (json_templates.go `unsafeQuoteFunc`), and a result enclosed in double quotes stays the string inside.
+ */
+export function jsonBody(body: BodyValue): string {
+  return hasExpression(body) ? quote(toExpr(body)) : JSON.stringify(body);
+}
+
 /** The request of a dispatch (header values and body may contain `${{ }}` expressions). */
 export function dispatchRequest(dispatch: RebuildDispatch): DispatchRequest {
   if (dispatch.provider === 'github') {
     const [owner = '', name = ''] = dispatch.repo.split('/');
     const path = `repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/actions/workflows/${encodeURIComponent(dispatch.workflow)}/dispatches`;
-    const body: Record<string, unknown> = { ref: dispatch.ref };
+    const body: Record<string, BodyValue> = { ref: dispatch.ref };
     if (Object.keys(dispatch.inputs).length > 0) body.inputs = { ...dispatch.inputs };
     return {
       method: 'POST',
@@ -71,10 +112,10 @@ export function dispatchRequest(dispatch: RebuildDispatch): DispatchRequest {
         { name: 'Content-Type', value: 'application/json' },
         { name: 'X-GitHub-Api-Version', value: '2022-11-28' },
       ],
-      body: JSON.stringify(body),
+      body: jsonBody(body),
     };
   }
-  const variables = Object.entries(dispatch.variables).map(([key, value]) => ({ key, value }));
+  const variables = Object.entries(dispatch.variables);
   return {
     method: 'POST',
     url: `${dispatch.apiUrl}/projects/${encodeURIComponent(dispatch.project)}/pipeline`,
@@ -82,7 +123,10 @@ export function dispatchRequest(dispatch: RebuildDispatch): DispatchRequest {
       { name: 'Content-Type', value: 'application/json' },
       { name: 'PRIVATE-TOKEN', value: secret(dispatch.token.name)(dispatch.token.key) },
     ],
-    body: JSON.stringify({ ref: dispatch.ref, ...(variables.length > 0 ? { variables } : {}) }),
+    body: jsonBody({
+      ref: dispatch.ref,
+      ...(variables.length > 0 ? { variables: variables.map(([key, value]) => ({ key, value })) } : {}),
+    }),
   };
 }
 

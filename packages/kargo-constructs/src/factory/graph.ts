@@ -40,24 +40,39 @@ export interface RebuildGraph {
  */
 export function planRebuildGraph(images: readonly RebuildGraphImage[]): RebuildGraph {
   const byName = new Map(images.map((i) => [i.name, i]));
-  const closures = new Map<string, ReadonlySet<string>>();
+  const autoRebuilt = (name: string): boolean => byName.get(name)?.autoRebuild === true;
 
-  /** Everything whose change reaches `name`'s new build automatically (its bases, recursively). */
-  const closure = (name: string, visiting: Set<string>): ReadonlySet<string> => {
-    const cached = closures.get(name);
-    if (cached !== undefined) return cached;
-    const image = byName.get(name);
-    const out = new Set<string>();
-    if (image === undefined || visiting.has(name)) return out;
-    visiting.add(name);
-    for (const base of image.baseImages) {
-      out.add(base);
-      const managed = byName.get(base);
-      if (managed?.autoRebuild) for (const x of closure(base, visiting)) out.add(x);
+  /**
+   * The direct bases of an image whose change reaches it anyway through another of its bases that is an
+   * auto-rebuilt managed image, each with the first such base (in name order). For each such base, a
+   * search down its own bases (continuing only through auto-rebuilt managed images) with an explicit
+   * stack — a cascade of 20,000 images must not overflow the call stack — that stops as soon as every
+   * other base is accounted for.
+   */
+  const redundant = (bases: readonly string[]): Map<string, string> => {
+    const via = new Map<string, string>();
+    const wanted = new Set(bases);
+    for (const root of bases) {
+      if (!autoRebuilt(root)) continue;
+      // Bases (other than root) not yet known to be reached from an earlier base.
+      let open = bases.filter((b) => b !== root && !via.has(b)).length;
+      const seen = new Set<string>([root]);
+      const stack = [root];
+      while (stack.length > 0 && open > 0) {
+        const node = stack.pop() as string;
+        for (const base of byName.get(node)?.baseImages ?? []) {
+          if (wanted.has(base) && base !== root && !via.has(base)) {
+            via.set(base, root);
+            open--;
+          }
+          if (autoRebuilt(base) && !seen.has(base)) {
+            seen.add(base);
+            stack.push(base);
+          }
+        }
+      }
     }
-    visiting.delete(name);
-    closures.set(name, out);
-    return out;
+    return via;
   };
 
   const sources = new Map<string, readonly string[]>();
@@ -66,14 +81,11 @@ export function planRebuildGraph(images: readonly RebuildGraphImage[]): RebuildG
   const feeding = new Set<string>();
   for (const image of [...images].sort((a, b) => compare(a.name, b.name))) {
     const bases = [...new Set(image.baseImages)].sort(compare);
+    const through = redundant(bases);
     const kept: string[] = [];
     const dropped: ReducedEdge[] = [];
     for (const base of bases) {
-      const via = bases.find((a) => {
-        if (a === base) return false;
-        const managed = byName.get(a);
-        return managed?.autoRebuild === true && closure(a, new Set()).has(base);
-      });
+      const via = through.get(base);
       if (via === undefined) kept.push(base);
       else dropped.push({ base, via });
     }

@@ -54,24 +54,26 @@ export interface ImageFactoryProps {
  * For the settings' project it emits the Namespace, Project, ProjectConfig and a ServiceAccount,
  * the `analyze-dockerfile` AnalysisTemplate (running `image-factory analyze`), and:
  *
- * - per base or external image, a Warehouse `base-<name>` following the tag the Dockerfiles use
- *   (`Digest` strategy) or the enrolled selection (`allowTagsRegexes`);
+ * - per base or external image and soak time, a Warehouse `base-<name>[-soak-<delay>]` following the
+ *   tag the Dockerfiles use (`Digest` strategy) or the enrolled selection (`allowTagsRegexes`);
  * - per managed image, a Warehouse `image-<name>` (its built image + the git repository holding its
  *   Dockerfile, limited to the Dockerfile's directory and `local.dir`), a Stage
  *   `analyze-dockerfile-<name>` verified by the analysis job, a Stage `rebuild-<name>` dispatching
  *   its build, and a Stage per `updates[]` consumer fed only by analysed versions.
  *
  * **Rebuild wiring: one change of one base ⇒ one rebuild of each dependent.** Each base has one
- * Warehouse and one *base Stage* `base-<name>` (auto-promoted, a no-op `set-metadata` step, so
- * that Freight is "in" it: a control-flow Stage would never let Freight soak). Each image's
- * `rebuild-<name>` Stage requests Freight from every base Warehouse it is built from, each through
- * that base's Stage with `requiredSoakTime = rebuildDelay`. Kargo auto-promotes per requested
- * origin: a new digest of one base creates one Freight of that one origin, which, once it has been
+ * Warehouse and one *base Stage* `base-<name>[-soak-<delay>]` per soak time its dependents use
+ * (auto-promoted, a no-op `set-metadata` step, so that Freight is "in" it: a control-flow Stage would
+ * never let Freight soak). Each image's `rebuild-<name>` Stage requests Freight from the base
+ * Warehouse of its soak time for every base it is built from, through that base Stage with
+ * `requiredSoakTime = rebuildDelay`. (Per soak time: Kargo offers Freight soaked in any Stage but its
+ * webhook accepts only Freight soaked in the upstream one — see `planImageFactory`.) Kargo
+ * auto-promotes per requested origin: a new digest of one base creates one Freight of that one origin, which, once it has been
  * the current Freight of the base Stage for `rebuildDelay`, is promoted once into each dependent's
  * rebuild Stage — one dispatch per dependent, whatever the number of its bases (alternatives
  * rejected: one rebuild Stage per (image, base) pair dispatches as often but multiplies Stages;
- * `availabilityStrategy: All` concerns several upstream Stages of one origin and would not help;
- * a Warehouse per image subscribing to all its bases would poll each base once per dependent).
+ * `availabilityStrategy: All` needs the soaked Stages to be exactly the upstream ones, so a sibling
+ * holding the Freight would block it; a Warehouse per image would poll each base once per dependent).
  * Auto-promotion of the rebuild Stage is enabled in the ProjectConfig only when `autoRebuild` is
  * true. A direct base whose change also reaches the image through an auto-rebuilt managed base is
  * not wired (see `planRebuildGraph`), so a change is not built twice; a managed image used as a

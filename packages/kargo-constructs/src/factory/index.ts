@@ -1,10 +1,16 @@
 export {
+  ANALYSIS_BACKOFF_LIMIT,
   ANALYSIS_DEADLINE_SECONDS,
+  ANALYSIS_POD_FAILURE_POLICY,
   ANALYSIS_POD_LABEL,
   analysisJobArgs,
+  analysisNodeOptions,
+  CLI_USAGE_EXIT_CODE,
   createAnalysisTemplate,
+  quantityBytes,
 } from './analysis-job.js';
 export {
+  type BodyValue,
   DISPATCH_ERROR_THRESHOLD,
   DISPATCH_FAILURE_EXPRESSION,
   DISPATCH_RETRY_TIMEOUT,
@@ -14,6 +20,7 @@ export {
   dispatchStep,
   type GitHubWorkflowDispatch,
   type GitLabPipelineTrigger,
+  jsonBody,
   type RebuildDispatch,
 } from './dispatch.js';
 export { ImageFactoryStateError } from './errors.js';
@@ -30,17 +37,26 @@ export {
   type ImageSelection,
   isVersioned,
   literalTagOf,
+  MUTABLE_TAG_PATTERNS,
   managedImageSelection,
 } from './image-selection.js';
-export { FactoryNames, type UpdateNameInput, updateStageNames } from './names.js';
+export {
+  compactDuration,
+  DEFAULT_SOAK_SECONDS,
+  FactoryNames,
+  type UpdateNameInput,
+  updateStageNames,
+} from './names.js';
 export {
   ANALYSIS_ARGS,
   type AnalysisStagePlan,
   type BaseStagePlan,
+  CREATED_ANNOTATION,
   dockerfileLocation,
   type FactoryInput,
   type FactoryPlan,
   type FactoryPlanResult,
+  GIT_DISCOVERY_LIMIT,
   planImageFactory,
   REBUILD_REASON,
   type RebuildSourcePlan,
@@ -49,10 +65,12 @@ export {
   type UpdateStagePlan,
   type WarehousePlan,
 } from './plan.js';
+export { stateValueProblems } from './state-values.js';
 export {
   CONSUMER_CHECKOUT,
   consumerUpdateSteps,
   kustomizationDir,
   type YamlUpdateValue,
+  yamlUpdates,
   yamlUpdateValueKind,
 } from './updates.js';

@@ -9,7 +9,7 @@ import {
   type StateProblem,
   sortProblems,
 } from '@image-factory/state-schema';
-import { ctx, imageFrom, quote } from '../expressions.js';
+import { commitFrom, Expr, type ExprValue, imageFrom, quote } from '../expressions.js';
 import type { GitSubscriptionProps, ImageSubscriptionProps } from '../subscription.js';
 import type { RebuildDispatch } from './dispatch.js';
 import { stateError } from './errors.js';
@@ -17,6 +17,8 @@ import { cloneUrl, dirnameOf, normalizeGitUrl, providerApiUrl, providerUrl, repo
 import { planRebuildGraph, type ReducedEdge } from './graph.js';
 import { baseImageSelection, managedImageSelection } from './image-selection.js';
 import { FactoryNames, updateStageNames } from './names.js';
+import { stateValueProblems } from './state-values.js';
+import { yamlUpdateValueKind } from './updates.js';
 
 /** The part of a loaded state the factory reads. */
 export type FactoryInput = Pick<FactoryState, 'settings' | 'managedImages' | 'baseImages'>;
@@ -37,11 +39,17 @@ export interface WarehousePlan {
   readonly git: readonly GitSubscriptionProps[];
 }
 
-/** A Stage holding the current Freight of a base Warehouse; downstream rebuild Stages soak on it. */
+/**
+ * A Stage holding the current Freight of a base Warehouse; downstream rebuild Stages soak on it. There is
+ * one per base *and soak time*: the rebuild Stages sharing it all request the same origin from the same
+ * upstream Stage with the same `requiredSoakTime` (see {@link planImageFactory}).
+ */
 export interface BaseStagePlan {
   readonly role: 'base';
   readonly name: string;
   readonly subject: string;
+  /** The `requiredSoakTime` (seconds) of every rebuild Stage downstream of it. */
+  readonly soakSeconds: number;
   readonly warehouse: string;
   /** The watched image repository (for `imageFrom`). */
   readonly repoURL: string;
@@ -127,12 +135,34 @@ export const ANALYSIS_ARGS = [
   'source-provider',
   'git-repo',
   'git-branch',
+  'git-commit',
+  'built-at',
   'state-repo',
   'state-branch',
 ] as const;
 
-/** `reason` input of a generated build workflow: which base changed, and the promotion that asked. */
-export const REBUILD_REASON = `base image ${ctx.targetFreight.origin.name} changed (Kargo promotion ${ctx.promotion})`;
+/**
+ * `discoveryLimit` of the git subscriptions. Kargo builds Freight from the first (newest) commit a
+ * subscription discovers (pkg/controller/warehouses/warehouses.go buildFreightFromLatestArtifacts), and
+ * with `includePaths` it walks and diffs history until it has found `discoveryLimit` matching commits
+ * (pkg/controller/git/commit/newest_from_branch_selector.go selectCommits): one is all the factory uses.
+ */
+export const GIT_DISCOVERY_LIMIT = 1;
+
+/** The OCI annotation a build records its time in; read from the Freight for `--built-at`. */
+export const CREATED_ANNOTATION = 'org.opencontainers.image.created';
+
+/**
+ * `reason` input of a generated build workflow: which base changed, and the promotion that asked
+ * (`"base image " + ctx.targetFreight.origin.name + " changed (Kargo promotion " + ctx.promotion + ")"`).
+ */
+export const REBUILD_REASON: Expr = Expr.concat(
+  'base image ',
+  Expr.ctx('targetFreight', 'origin', 'name'),
+  ' changed (Kargo promotion ',
+  Expr.ctx('promotion'),
+  ')',
+);
 
 const SETTINGS_ORIGIN = { file: SETTINGS_FILE, line: 0, col: 0 };
 
@@ -163,6 +193,11 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
     );
   }
 
+  // Second line of defence behind `validate`: no state value that ends up in a step config, a
+  // verification argument or another field Kargo evaluates may hold an expression.
+  const unsafe = stateValueProblems(state);
+  if (unsafe.length > 0) return { ok: false, problems: sortProblems(unsafe) };
+
   const graph = planRebuildGraph(
     managed.map((m) => ({ name: m.name, autoRebuild: m.autoRebuild, baseImages: m.baseImages })),
   );
@@ -170,43 +205,69 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
   const warehouses: WarehousePlan[] = [];
   const stages: StagePlan[] = [];
 
-  // Base and external images: a Warehouse each; a base Stage for those feeding a rebuild.
-  const feeding = new Set(graph.feeding);
+  // The soak times each base is needed with: one Warehouse and one base Stage per (base, soak time).
+  // Kargo offers Freight to a Stage when it has soaked for requiredSoakTime in *any* Stage it was
+  // verified in (pkg/api/warehouse.go ListFreightFromWarehouse), but the Promotion webhook and the Stage
+  // controller count only the Stage's own upstream Stages (api/v1alpha1/stage_types.go
+  // IsFreightAvailable; pkg/webhook/kubernetes/promotion/webhook.go). With one base Stage shared by
+  // rebuilds of different soak times, base Freight held long in one rebuild Stage (an autoRebuild:false
+  // image, or a short rebuildDelay) would be offered to a sibling that soaks longer, whose Promotion the
+  // webhook refuses — and the sibling's reconcile fails (pkg/controller/stages regular_stages.go
+  // autoPromoteFreight). Grouping by soak time means every rebuild Stage requesting an origin names the
+  // same upstream Stage and the same soak, and Freight only reaches one of them after that soak in that
+  // upstream Stage: whatever Stage it soaked in, it soaked in the upstream first.
+  const soaks = new Map<string, Set<number>>();
+  for (const image of managed) {
+    for (const base of graph.sources.get(image.name) ?? []) {
+      const set = soaks.get(base) ?? new Set<number>();
+      set.add(image.rebuildDelaySeconds);
+      soaks.set(base, set);
+    }
+  }
+  const soakTimes = (base: string): number[] => [...(soaks.get(base) ?? [])].sort((a, b) => a - b);
+
+  // Base and external images: a Warehouse per soak time (and one for an external image that feeds
+  // nothing); a base Stage per soak time.
   for (const base of [...bases.values()].sort((a, b) => compare(a.name, b.name))) {
     if (images.has(base.name)) continue; // a managed image of the same name: reported below as a name clash
-    const feeds = feeding.has(base.name);
-    if (!feeds && !base.external) continue; // a state file nobody uses any more
-    const selection = baseImageSelection(base, limit);
+    const times = soakTimes(base.name);
+    if (times.length === 0 && !base.external) continue; // a state file nobody uses any more
+    const selection = baseImageSelection(base, limit, settings.warehouses.platform);
     if (!selection.ok) {
       problems.push(
         stateError('invalid-value', base.origin, [selection.field], selection.message, selection.hint),
       );
       continue;
     }
-    const name = FactoryNames.base(base.name);
-    warehouses.push({
-      name,
-      role: 'base',
-      subject: base.name,
-      intervalSeconds: settings.warehouses.baseIntervalSeconds,
-      image: selection.subscription,
-      git: [],
-    });
-    if (feeds) stages.push(baseStage(base.name, base.repoURL));
+    const names = new Set(times.map((soak) => FactoryNames.base(base.name, soak)));
+    if (base.external) names.add(FactoryNames.base(base.name));
+    for (const name of [...names].sort(compare)) {
+      warehouses.push({
+        name,
+        role: 'base',
+        subject: base.name,
+        intervalSeconds: settings.warehouses.baseIntervalSeconds,
+        image: selection.subscription,
+        git: [],
+      });
+    }
+    for (const soak of times) stages.push(baseStage(base.name, soak, base.repoURL));
   }
 
   // Managed images used as bases of others (cascades): their built image, watched like a base.
   for (const name of graph.managedBases) {
     const image = images.get(name) as ManagedImage;
-    warehouses.push({
-      name: FactoryNames.base(name),
-      role: 'base',
-      subject: name,
-      intervalSeconds: settings.warehouses.managedIntervalSeconds,
-      image: managedImageSelection(image, limit),
-      git: [],
-    });
-    stages.push(baseStage(name, image.reference.name));
+    for (const soak of soakTimes(name)) {
+      warehouses.push({
+        name: FactoryNames.base(name, soak),
+        role: 'base',
+        subject: name,
+        intervalSeconds: settings.warehouses.managedIntervalSeconds,
+        image: managedImageSelection(image, limit),
+        git: [],
+      });
+      stages.push(baseStage(name, soak, image.reference.name));
+    }
   }
 
   for (const image of managed) {
@@ -240,8 +301,8 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
           image: image.name,
           sources: sources.map((base) => ({
             base,
-            warehouse: FactoryNames.base(base),
-            stage: FactoryNames.base(base),
+            warehouse: FactoryNames.base(base, image.rebuildDelaySeconds),
+            stage: FactoryNames.base(base, image.rebuildDelaySeconds),
           })),
           reduced: graph.reduced.get(image.name) ?? [],
           soakSeconds: image.rebuildDelaySeconds,
@@ -261,6 +322,19 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
             ['updates', index, 'key'],
             `image "${image.name}": updates[${index}] (${update.repo} ${update.path}) is a yaml-update without "key", so the factory does not know which value to set`,
             'add key: the dotted path of the value to set, e.g. key: image.tag (a key ending in "tag" gets the tag, in "digest" the digest, any other key the full image reference)',
+          ),
+        );
+        return;
+      }
+      const digestKeyProblem = digestKeyIssue(update);
+      if (digestKeyProblem !== undefined) {
+        problems.push(
+          stateError(
+            'invalid-value',
+            image.origin,
+            ['updates', index, 'digestKey'],
+            `image "${image.name}": updates[${index}] (${update.repo} ${update.path}): ${digestKeyProblem}`,
+            'remove digestKey, or use it beside a key that ends in "tag" (or holds the image reference) of a yaml-update',
           ),
         );
         return;
@@ -315,9 +389,22 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
   };
 }
 
-function baseStage(subject: string, repoURL: string): BaseStagePlan {
-  const name = FactoryNames.base(subject);
-  return { role: 'base', name, subject, warehouse: name, repoURL, autoPromote: true };
+/** Why an entry's `digestKey` cannot be used, or `undefined`. */
+function digestKeyIssue(update: ImageUpdate): string | undefined {
+  if (update.digestKey === undefined) return undefined;
+  if (update.type !== 'yaml-update') {
+    return 'digestKey is only for yaml-update (kustomize-set-image always pins the digest)';
+  }
+  if (update.digestKey === update.key) return `digestKey is the same key as key ("${update.key}")`;
+  if (yamlUpdateValueKind(update.key ?? '') === 'digest') {
+    return `key "${update.key}" already gets the digest, so digestKey would set it twice`;
+  }
+  return undefined;
+}
+
+function baseStage(subject: string, soakSeconds: number, repoURL: string): BaseStagePlan {
+  const name = FactoryNames.base(subject, soakSeconds);
+  return { role: 'base', name, subject, soakSeconds, warehouse: name, repoURL, autoPromote: true };
 }
 
 /** Where the Dockerfile to analyse lives: the source repository, or the state repo for `local.dockerfile`. */
@@ -350,10 +437,9 @@ function sourceSubscriptions(image: ManagedImage, settings: Settings): GitSubscr
   const sourceDir = dirnameOf(image.source.dockerfile);
   // A Dockerfile at the root: its directory would be every path, so watch the file itself.
   const sourcePaths = [sourceDir === '.' ? image.source.dockerfile : sourceDir];
-  const limit = settings.warehouses.discoveryLimit;
   const stateUrl = settings.stateRepo.url;
   if (image.local === undefined || stateUrl === undefined) {
-    return [gitSubscription(sourceUrl, image.source.branch, sourcePaths, limit)];
+    return [gitSubscription(sourceUrl, image.source.branch, sourcePaths)];
   }
   const localPaths = [image.local.dir];
   if (image.local.dockerfile !== undefined) {
@@ -362,42 +448,64 @@ function sourceSubscriptions(image: ManagedImage, settings: Settings): GitSubscr
   }
   if (normalizeGitUrl(stateUrl) === normalizeGitUrl(sourceUrl)) {
     // One repository may be subscribed once per Warehouse: watch both paths on the source branch.
-    return [gitSubscription(sourceUrl, image.source.branch, [...sourcePaths, ...localPaths], limit)];
+    return [gitSubscription(sourceUrl, image.source.branch, [...sourcePaths, ...localPaths])];
   }
   return [
-    gitSubscription(sourceUrl, image.source.branch, sourcePaths, limit),
-    gitSubscription(stateUrl, settings.stateRepo.branch, localPaths, limit),
+    gitSubscription(sourceUrl, image.source.branch, sourcePaths),
+    gitSubscription(stateUrl, settings.stateRepo.branch, localPaths),
   ];
 }
 
+/**
+ * A git subscription following a branch, limited to paths: {@link GIT_DISCOVERY_LIMIT} commit, and a
+ * blobless clone (`git clone --filter blob:none`, Kargo v1.11 `blobless`: pkg/controller/git/repo.go
+ * Clone): finding the commits that touch `includePaths` needs commits and trees only, not file contents
+ * (GitHub and GitLab serve partial clones).
+ */
 function gitSubscription(
   repoURL: string,
   branch: string,
   includePaths: readonly string[],
-  discoveryLimit: number,
 ): GitSubscriptionProps {
   return {
     repoURL,
     commitSelectionStrategy: 'NewestFromBranch',
     branch,
     ...(includePaths.length > 0 ? { includePaths: [...new Set(includePaths)].sort(compare) } : {}),
-    discoveryLimit,
+    discoveryLimit: GIT_DISCOVERY_LIMIT,
+    blobless: true,
   };
 }
 
-/** Verification args of the analysis Stage (`state-repo`/`state-branch` come from the template defaults). */
+/**
+ * Verification args of the analysis Stage (`state-repo`/`state-branch` come from the template defaults).
+ * Every expression evaluates to a string, as Kargo's analysis-run builder requires (the tag `quote()`d).
+ *
+ * - `git-commit`: the commit of the Dockerfile's repository in the same Freight as the image (the image
+ *   Warehouse subscribes to that repository), so the job analyses that commit, not the branch head at
+ *   the time it runs. Kargo pairs the newest image with the newest commit when it discovers either, so
+ *   this is the commit current when the image was discovered — the built one unless a commit landed
+ *   between the build and the discovery.
+ * - `built-at`: the `org.opencontainers.image.created` annotation of the image, which Kargo copies into
+ *   the Freight from the manifest (or index) annotations (pkg/image/repository_client.go); empty when
+ *   the build did not set it (`docker/build-push-action` only does with `annotations:`). The image's
+ *   creation time Kargo also reads (`CreatedAt`) stays in the Warehouse's discovered artifacts and is not
+ *   part of the Freight, so expressions cannot read it.
+ */
 function analysisArgs(image: ManagedImage, warehouse: string, settings: Settings): Record<string, string> {
   const built = imageFrom(image.reference.name, warehouse);
   const dockerfile = dockerfileLocation(image, settings);
   return {
     image: image.name,
-    tag: quote(built.expr.get('Tag')),
+    tag: built.quotedTag,
     digest: built.digest,
     dockerfile: dockerfile.path,
     'source-repo': image.source.repo,
     'source-provider': image.source.provider,
     'git-repo': dockerfile.repoURL,
     'git-branch': dockerfile.branch,
+    'git-commit': commitFrom(dockerfile.repoURL, warehouse).id,
+    'built-at': quote(built.expr.get('Annotations', CREATED_ANNOTATION)),
   };
 }
 
@@ -465,7 +573,7 @@ function rebuildDispatch(
     );
     return undefined;
   }
-  const inputs: Record<string, string> = { [BUILD_WORKFLOW_INPUTS.reason]: REBUILD_REASON };
+  const inputs: Record<string, ExprValue> = { [BUILD_WORKFLOW_INPUTS.reason]: REBUILD_REASON };
   if (image.local?.versionFile !== undefined) inputs[BUILD_WORKFLOW_INPUTS.increment] = 'patch';
   return {
     provider: 'github',

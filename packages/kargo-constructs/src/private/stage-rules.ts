@@ -1,6 +1,8 @@
 import type { IAnalysisTemplate, IAnalysisTemplateRef } from '../analysis-template.js';
 import type { Stage } from '../stage.js';
 import type { IPromotionTaskRef } from '../steps/step.js';
+import { evaluatedArgsIssues, stepsScopeOf } from '../validation/evaluated.js';
+import { formatIssue } from '../validation/index.js';
 import { isExternal, isKind } from './kinds.js';
 import { kindInApp, listNames } from './lookup.js';
 import { stepsIssues } from './step-rules.js';
@@ -21,12 +23,17 @@ export function stageIssues(
   manifest: Record<string, any> = stage.apiObject.toJson(),
 ): string[] {
   const spec = manifest.spec as
-    | { promotionTemplate?: { spec?: { steps?: unknown[] } }; verification?: unknown }
+    | { promotionTemplate?: { spec?: { steps?: unknown[] } }; verification?: { args?: unknown[] } }
     | undefined;
+  const scope = stepsScopeOf(manifest);
   return [
     ...freightIssues(stage),
-    ...templateIssues(stage, spec?.promotionTemplate?.spec?.steps),
+    ...templateIssues(stage, spec?.promotionTemplate?.spec?.steps, manifest),
     ...verificationIssues(stage),
+    // Verification arguments after a simulated evaluation: each must stay a string.
+    ...(scope !== undefined && Array.isArray(spec?.verification?.args)
+      ? evaluatedArgsIssues(spec.verification.args, 'spec.verification.args', scope).map(formatIssue)
+      : []),
   ];
 }
 
@@ -95,14 +102,23 @@ function freightIssues(stage: Stage): string[] {
   return out;
 }
 
-function templateIssues(stage: Stage, renderedSteps: unknown[] | undefined): string[] {
+function templateIssues(
+  stage: Stage,
+  renderedSteps: unknown[] | undefined,
+  manifest: Record<string, any>,
+): string[] {
   if (renderedSteps === undefined) return [];
   if (renderedSteps.length === 0) {
     return [
       'spec.promotionTemplate.spec.steps: a promotion template needs at least one step (or omit promotionTemplate)',
     ];
   }
-  const out = stepsIssues(renderedSteps, 'spec.promotionTemplate.spec.steps', 'template');
+  const out = stepsIssues(
+    renderedSteps,
+    'spec.promotionTemplate.spec.steps',
+    'template',
+    stepsScopeOf(manifest),
+  );
   const provided = new Set([...Object.keys(stage.vars), ...Object.keys(stage.templateVars)]);
   stage.promotionSteps.forEach((step, i) => {
     if (step.task === undefined) return;

@@ -1,4 +1,5 @@
 import { BUILTIN_STEP_NAMES } from '../generated/step-configs.js';
+import { evaluatedStepsIssues, type StepsEvaluationScope } from '../validation/evaluated.js';
 import { formatIssue, validateStepConfig } from '../validation/index.js';
 
 /** Kargo reserves the aliases it gives unnamed steps: `step-<n>` and `task-<n>`. */
@@ -18,12 +19,14 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 /**
  * Problems of a `steps[]` list (Stage promotion template: `context = 'template'`; PromotionTask:
  * `context = 'task'`), as `path: message` strings: unique and unreserved aliases, task-step
- * restrictions, and each built-in step's config against Kargo's JSON schema.
+ * restrictions, each built-in step's config against Kargo's JSON schema as written and — given the
+ * `scope` the steps run in — after a simulated evaluation of its expressions (validation/evaluated.ts).
  */
 export function stepsIssues(
   steps: readonly unknown[],
   prefix: string,
   context: 'template' | 'task',
+  scope?: StepsEvaluationScope,
 ): string[] {
   const out: string[] = [];
   const aliases = new Map<string, number>();
@@ -71,5 +74,8 @@ export function stepsIssues(
       out.push(...validateStepConfig(uses, raw.config ?? {}, { path: `${at}.config` }).map(formatIssue));
     }
   });
+  if (scope !== undefined) {
+    out.push(...evaluatedStepsIssues(steps, prefix, scope, (uses) => BUILTIN.has(uses)).map(formatIssue));
+  }
   return out;
 }

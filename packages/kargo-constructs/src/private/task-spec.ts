@@ -1,4 +1,5 @@
 import type { Step, StepJson } from '../steps/step.js';
+import { stepsScopeOf } from '../validation/evaluated.js';
 import { renderVars } from './render.js';
 import { stepsIssues } from './step-rules.js';
 
@@ -19,13 +20,13 @@ export function renderTaskSpec(
   };
 }
 
-/** Problems of a task spec beyond its CRD: at least one step, step rules. */
-export function taskSpecIssues(kind: string, spec: { steps?: unknown[] } | undefined): string[] {
-  const steps = spec?.steps ?? [];
+/** Problems of a task manifest beyond its CRD: at least one step, step rules (as written and evaluated). */
+export function taskSpecIssues(kind: string, manifest: Record<string, any>): string[] {
+  const steps: unknown[] = manifest.spec?.steps ?? [];
   if (steps.length === 0) {
     return [`spec.steps: a ${kind} needs at least one step (pass steps or call addStep())`];
   }
-  return stepsIssues(steps, 'spec.steps', 'task');
+  return stepsIssues(steps, 'spec.steps', 'task', stepsScopeOf(manifest));
 }
 
 /** Names of task variables without a default value (inputs the caller must provide). */

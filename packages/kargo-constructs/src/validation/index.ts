@@ -1,6 +1,13 @@
 // Public API of the validation engine. Pure functions: the only I/O is reading the vendored CRDs and JSON
 // schemas (shipped in the package's `crds/` folder) the first time a kind or schema is needed; they are
 // parsed/compiled once and cached for the life of the process.
+export {
+  evaluatedArgsIssues,
+  evaluatedStepConfigIssues,
+  evaluatedStepsIssues,
+  type StepsEvaluationScope,
+  stepsScopeOf,
+} from './evaluated.js';
 export { formatIssue, type ValidationIssue } from './issues.js';
 export { isExpression } from './json-schema.js';
 export {

@@ -214,7 +214,7 @@ function issueFor(error: ErrorObject, base: string): ValidationIssue | undefined
       const a = /^[aeiou]/.test(expected) ? 'an' : 'a';
       return {
         path: at,
-        message: `expected ${a} ${expected}, got ${jsonType(value)} ${show(value)}`,
+        message: `expected ${a} ${expected}, got ${value === null ? 'null' : `${jsonType(value)} ${show(value)}`}`,
         rule: 'type',
       };
     }

@@ -1,7 +1,8 @@
+import { evaluatedArgsIssues, evaluatedStepsIssues, stepsScopeOf } from './evaluated.js';
 import { childPath, didYouMean, indexPath, isObject, show, type ValidationIssue } from './issues.js';
 import { apiVersionOf, KINDS, type KindInfo, OWNED_GROUPS, schemaOf } from './kinds.js';
 import { validateMetadata } from './metadata.js';
-import { validateStepConfig } from './steps.js';
+import { KNOWN_STEP_NAMES, validateStepConfig } from './steps.js';
 import { defaultValue, validateValue } from './structural-schema.js';
 import { validateSubscription } from './subscriptions.js';
 
@@ -120,6 +121,18 @@ function deepChecks(info: KindInfo, obj: Record<string, unknown>, issues: Valida
       }),
     );
   });
+  // The same steps and the verification arguments after a simulated evaluation (pkg/expressions
+  // json_templates.go re-types every evaluated string before the step's schema is checked).
+  const scope = stepsScopeOf(obj);
+  if (found !== undefined && scope !== undefined) {
+    issues.push(
+      ...evaluatedStepsIssues(found.steps, found.path, scope, (uses) => KNOWN_STEP_NAMES.includes(uses)),
+    );
+  }
+  const verification = info.kind === 'Stage' && isObject(spec.verification) ? spec.verification : undefined;
+  if (verification !== undefined && scope !== undefined && Array.isArray(verification.args)) {
+    issues.push(...evaluatedArgsIssues(verification.args, 'spec.verification.args', scope));
+  }
 }
 
 /**

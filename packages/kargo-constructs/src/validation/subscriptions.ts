@@ -63,6 +63,19 @@ function webhookRules(
         rule: 'webhook.image-digest-constraint',
       });
     }
+    if (strategy === 'Digest') {
+      // The Digest selector looks up the one tag in `constraint` and filters by nothing else
+      // (pkg/image/digest_selector.go, built without the tag-filtering base): tag filters and the tag
+      // cache are silently ignored, which makes such a subscription say something it does not do.
+      for (const field of ['allowTagsRegexes', 'ignoreTagsRegexes', 'cacheByTag']) {
+        if (spec[field] === undefined) continue;
+        issues.push({
+          path: childPath(path, field),
+          message: `is ignored by the "Digest" strategy, which follows exactly the tag in constraint; remove "${field}"`,
+          rule: 'digest-ignored-field',
+        });
+      }
+    }
   }
   if (kind === 'chart' && typeof spec.repoURL === 'string') {
     const oci = spec.repoURL.startsWith('oci://');

@@ -1,9 +1,17 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Kargo expressions are literal `${{ }}` strings
 import { describe, expect, it } from 'vitest';
+import { Expr } from '../../src/expressions.js';
 import { dispatchRequest, dispatchStep } from '../../src/factory/index.js';
+import { REPRESENTATIVE_WORLDS, representativeEnvironment } from '../../src/runtime/environment.js';
+import { evaluateExpression } from '../../src/runtime/expr-lang.js';
+import { evaluateTemplate } from '../../src/runtime/template.js';
 import { validateStepConfig } from '../../src/validation/index.js';
 
 const githubToken = { name: 'github-workflow-token', key: 'token' };
+const env = representativeEnvironment(
+  { kind: 'promotion', project: 'factory', stage: 'rebuild-app', origins: ['base-python'] },
+  REPRESENTATIVE_WORLDS[0] as (typeof REPRESENTATIVE_WORLDS)[number],
+);
 
 describe('dispatchRequest', () => {
   it('dispatches a GitHub workflow with ref and inputs, token from the Secret', () => {
@@ -13,7 +21,10 @@ describe('dispatchRequest', () => {
       repo: 'acme/image-factory-state',
       workflow: 'build-platform-api.yml',
       ref: 'main',
-      inputs: { reason: 'base image ${{ ctx.targetFreight.origin.name }} changed', increment: 'patch' },
+      inputs: {
+        reason: Expr.concat('base image ', Expr.ctx('targetFreight', 'origin', 'name'), ' changed'),
+        increment: 'patch',
+      },
       token: githubToken,
     });
     expect(request.method).toBe('POST');
@@ -25,10 +36,28 @@ describe('dispatchRequest', () => {
       value: 'Bearer ${{ secret("github-workflow-token").token }}',
     });
     expect(request.headers).toContainEqual({ name: 'Accept', value: 'application/vnd.github+json' });
-    expect(JSON.parse(request.body)).toEqual({
-      ref: 'main',
-      inputs: { reason: 'base image ${{ ctx.targetFreight.origin.name }} changed', increment: 'patch' },
-    });
+    // One quote()d expression on an expr-lang map: Kargo evaluates it to the JSON text and keeps a string.
+    expect(request.body).toBe(
+      '${% quote({"ref": "main", "inputs": {"reason": ("base image " + ctx.targetFreight.origin.name + " changed"), "increment": "patch"}}) %}',
+    );
+    const evaluated = evaluateTemplate(request.body, (code) => evaluateExpression(code, env));
+    expect(evaluated).toBe(
+      '{"inputs":{"increment":"patch","reason":"base image base-python changed"},"ref":"main"}',
+    );
+  });
+
+  it('refuses JSON text with a Kargo expression inside (Kargo would re-type the body into an object)', () => {
+    expect(() =>
+      dispatchRequest({
+        provider: 'github',
+        apiUrl: 'https://api.github.com',
+        repo: 'acme/state',
+        workflow: 'build.yml',
+        ref: 'main',
+        inputs: { reason: 'base image ${{ ctx.targetFreight.origin.name }} changed' },
+        token: githubToken,
+      }),
+    ).toThrow(/contains a Kargo expression inside JSON text/);
   });
 
   it('sends no inputs to a team workflow', () => {
@@ -77,6 +106,19 @@ describe('dispatchRequest', () => {
       token: { name: 'gitlab-token', key: 'token' },
     });
     expect(JSON.parse(request.body)).toEqual({ ref: 'main', variables: [{ key: 'IMAGE', value: 'app' }] });
+    const withExpr = dispatchRequest({
+      provider: 'gitlab',
+      apiUrl: 'https://gitlab.com/api/v4',
+      project: 'acme/app',
+      ref: 'main',
+      variables: { STAGE: Expr.ctx('stage') },
+      token: { name: 'gitlab-token', key: 'token' },
+    });
+    const evaluated = evaluateTemplate(withExpr.body, (code) => evaluateExpression(code, env));
+    expect(JSON.parse(evaluated as string)).toEqual({
+      ref: 'main',
+      variables: [{ key: 'STAGE', value: 'rebuild-app' }],
+    });
   });
 });
 

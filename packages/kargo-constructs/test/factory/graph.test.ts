@@ -65,4 +65,25 @@ describe('planRebuildGraph', () => {
     const graph = planRebuildGraph([img('app', ['python', 'python'])]);
     expect(graph.sources.get('app')).toEqual(['python']);
   });
+
+  it('plans a 20,000-deep cascade without overflowing the stack (security: hostile state)', () => {
+    // Each image is built on the previous one and on debian: every debian edge but the first is
+    // redundant, found through the chain without recursion.
+    const depth = 20_000;
+    const name = (i: number) => `i${String(i).padStart(5, '0')}`;
+    const images = Array.from({ length: depth }, (_, i) =>
+      img(name(i), i === 0 ? ['debian'] : ['debian', name(i - 1)]),
+    );
+    const graph = planRebuildGraph(images);
+    expect(graph.sources.get(name(0))).toEqual(['debian']);
+    expect(graph.sources.get(name(depth - 1))).toEqual([name(depth - 2)]);
+    expect(graph.reduced.get(name(depth - 1))).toEqual([{ base: 'debian', via: name(depth - 2) }]);
+    expect(graph.managedBases).toHaveLength(depth - 1);
+    // With the chain broken by a manual rebuild at the bottom, debian stays wired where it must.
+    const broken = planRebuildGraph(
+      images.map((image, i) => (i === 0 ? { ...image, autoRebuild: false } : image)),
+    );
+    expect(broken.sources.get(name(1))).toEqual(['debian', name(0)]);
+    expect(broken.sources.get(name(2))).toEqual([name(1)]);
+  });
 });

@@ -89,12 +89,15 @@ describe('ImageFactory', () => {
       'ServiceAccount/factory-sa',
       'AnalysisTemplate/analyze-dockerfile',
     ]);
+    // One Warehouse per base and soak time (the rebuildDelay of its dependents), named base-<name> for
+    // the default 7d and base-<name>-soak-<delay> otherwise; one for the external redis.
     expect([...graph.warehouses.keys()].sort()).toEqual([
-      'base-debian',
-      'base-node',
-      'base-python',
+      'base-debian-soak-1h',
+      'base-node-soak-1h30m',
+      'base-python-soak-0s',
+      'base-python-soak-1h30m',
       'base-redis',
-      'base-runtime',
+      'base-runtime-soak-1d',
       'image-app',
       'image-fresh',
       'image-runtime',
@@ -107,10 +110,11 @@ describe('ImageFactory', () => {
       'analyze-dockerfile-runtime',
       'analyze-dockerfile-web',
       'analyze-dockerfile-worker',
-      'base-debian',
-      'base-node',
-      'base-python',
-      'base-runtime',
+      'base-debian-soak-1h',
+      'base-node-soak-1h30m',
+      'base-python-soak-0s',
+      'base-python-soak-1h30m',
+      'base-runtime-soak-1d',
       'rebuild-app',
       'rebuild-runtime',
       'rebuild-web',
@@ -144,7 +148,7 @@ describe('ImageFactory', () => {
     expect(waves.get('Namespace/factory')).toBe('-2');
     expect(waves.get('Project/factory')).toBe('-1');
     expect(waves.get('ProjectConfig/factory')).toBe('0');
-    expect(waves.get('Warehouse/base-debian')).toBe('1');
+    expect(waves.get('Warehouse/base-debian-soak-1h')).toBe('1');
     expect(waves.get('Stage/rebuild-app')).toBe('2');
     const ns = manifests.find((m) => m.kind === 'Namespace');
     expect(ns?.metadata.labels['kargo.akuity.io/project']).toBe('true');
@@ -154,17 +158,18 @@ describe('ImageFactory', () => {
     const byRepo = (repo: string) =>
       dispatchPaths(graph, repo).map((p) => `${p.via} -> ${p.rebuild} -> ${p.url}`);
     expect(byRepo('docker.io/library/debian')).toEqual([
-      'base-debian -> rebuild-runtime -> https://api.github.com/repos/acme/runtime/actions/workflows/runtime.yml/dispatches',
+      'base-debian-soak-1h -> rebuild-runtime -> https://api.github.com/repos/acme/runtime/actions/workflows/runtime.yml/dispatches',
     ]);
     expect(byRepo('ghcr.io/acme/runtime')).toEqual([
-      'base-runtime -> rebuild-app -> https://api.github.com/repos/acme/image-factory-state/actions/workflows/build-app.yml/dispatches',
+      'base-runtime-soak-1d -> rebuild-app -> https://api.github.com/repos/acme/image-factory-state/actions/workflows/build-app.yml/dispatches',
     ]);
     expect(byRepo('docker.io/library/node')).toEqual([
-      'base-node -> rebuild-web -> https://api.github.com/repos/acme/web/actions/workflows/web.yml/dispatches',
+      'base-node-soak-1h30m -> rebuild-web -> https://api.github.com/repos/acme/web/actions/workflows/web.yml/dispatches',
     ]);
+    // web (1h30m) and worker (0s) soak python differently: each through its own Warehouse and Stage.
     expect(byRepo('docker.io/library/python')).toEqual([
-      'base-python -> rebuild-web -> https://api.github.com/repos/acme/web/actions/workflows/web.yml/dispatches',
-      'base-python -> rebuild-worker -> https://gitlab.com/api/v4/projects/acme%2Fdata%2Fworker/pipeline',
+      'base-python-soak-1h30m -> rebuild-web -> https://api.github.com/repos/acme/web/actions/workflows/web.yml/dispatches',
+      'base-python-soak-0s -> rebuild-worker -> https://gitlab.com/api/v4/projects/acme%2Fdata%2Fworker/pipeline',
     ]);
     expect(byRepo('docker.io/library/redis')).toEqual([]);
   });
@@ -177,7 +182,7 @@ describe('ImageFactory', () => {
       expect(stepUses(stage)).toEqual(['http']);
     }
     // app is built on debian and runtime; debian reaches it through the rebuild of runtime only.
-    expect(requests(graph.stages.get('rebuild-app')!).map((r) => r.origin)).toEqual(['base-runtime']);
+    expect(requests(graph.stages.get('rebuild-app')!).map((r) => r.origin)).toEqual(['base-runtime-soak-1d']);
     expect(factory.plan.stages.find((s) => s.name === 'rebuild-app')).toMatchObject({
       reduced: [{ base: 'debian', via: 'runtime' }],
     });
@@ -220,8 +225,24 @@ describe('ImageFactory', () => {
     }
   });
 
+  it('requests every base origin from one upstream Stage with one soak time, whatever the dependent', () => {
+    // Kargo offers Freight soaked in *any* Stage (pkg/api/warehouse.go) but the webhook only accepts
+    // it soaked in the upstream (api/v1alpha1/stage_types.go): one (upstream, soak) per origin keeps
+    // them in agreement (see availability.test.ts).
+    const byOrigin = new Map<string, Set<string>>();
+    for (const [name, stage] of graph.stages) {
+      if (!name.startsWith('rebuild-')) continue;
+      for (const r of requests(stage)) {
+        const set = byOrigin.get(r.origin) ?? new Set<string>();
+        set.add(`${r.stages.join(',')} ${r.requiredSoakTime ?? 'none'}`);
+        byOrigin.set(r.origin, set);
+      }
+    }
+    for (const [origin, sources] of byOrigin) expect([...sources], origin).toHaveLength(1);
+  });
+
   it('watches a managed base through its built image only, not its source', () => {
-    const w = graph.warehouses.get('base-runtime')!;
+    const w = graph.warehouses.get('base-runtime-soak-1d')!;
     expect(w.spec.subscriptions).toEqual([
       {
         image: {
@@ -234,7 +255,7 @@ describe('ImageFactory', () => {
       },
     ]);
     expect(w.spec.interval).toBe('5m0s');
-    expect(graph.warehouses.get('base-debian')!.spec.interval).toBe('24h0m0s');
+    expect(graph.warehouses.get('base-debian-soak-1h')!.spec.interval).toBe('24h0m0s');
   });
 
   it('analyses every managed image, even without a state file, with the template and its arguments', () => {
@@ -255,6 +276,11 @@ describe('ImageFactory', () => {
       'source-provider': 'github',
       'git-repo': 'https://github.com/acme/fresh.git',
       'git-branch': 'main',
+      // The commit of the Dockerfile's repository in the same Freight, and the build time the image
+      // carries in its annotations (empty when the build did not record one).
+      'git-commit': '${{ commitFrom("https://github.com/acme/fresh.git", warehouse("image-fresh")).ID }}',
+      'built-at':
+        '${{ quote(imageFrom("ghcr.io/acme/fresh", warehouse("image-fresh")).Annotations["org.opencontainers.image.created"]) }}',
     });
     expect(imageRepos(graph.warehouses.get('image-fresh')!)).toEqual(['ghcr.io/acme/fresh']);
     expect(graph.stages.has('rebuild-fresh')).toBe(false);
@@ -275,8 +301,10 @@ describe('ImageFactory', () => {
       path: './consumer/apps/app/values.yaml',
       updates: [
         {
+          // The full reference, pinned by digest: a rebuild under the same tag still changes the file.
           key: 'image.repository',
-          value: 'ghcr.io/acme/app:${{ imageFrom("ghcr.io/acme/app", warehouse("image-app")).Tag }}',
+          value:
+            'ghcr.io/acme/app:${{ imageFrom("ghcr.io/acme/app", warehouse("image-app")).Tag }}@${{ imageFrom("ghcr.io/acme/app", warehouse("image-app")).Digest }}',
         },
       ],
     });
@@ -287,10 +315,11 @@ describe('ImageFactory', () => {
       uses: 'kustomize-set-image',
       config: {
         path: './consumer/apps/app',
+        // The digest, not the tag: kustomize renders ghcr.io/acme/app@sha256:…
         images: [
           {
             image: 'ghcr.io/acme/app',
-            tag: '${{ quote(imageFrom("ghcr.io/acme/app", warehouse("image-app")).Tag) }}',
+            digest: '${{ imageFrom("ghcr.io/acme/app", warehouse("image-app")).Digest }}',
           },
         ],
       },
@@ -303,12 +332,46 @@ describe('ImageFactory', () => {
     const container = job.spec.template.spec.containers[0];
     expect(container.command).toBeUndefined();
     expect(container.args.slice(0, 3)).toEqual(['analyze', '--image', '{{args.image}}']);
-    expect(container.env.map((e: { name: string }) => e.name)).toEqual([
-      'GITHUB_TOKEN',
-      'GIT_USERNAME',
-      'GIT_PASSWORD',
+    // Each credential for one host only (the CLI enforces it): the state repository's, GitHub's,
+    // GitLab's; the hosts come from the settings.
+    expect(container.env).toEqual([
+      {
+        name: 'GIT_USERNAME',
+        valueFrom: { secretKeyRef: { name: 'git-credentials', key: 'username', optional: true } },
+      },
+      {
+        name: 'GIT_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'git-credentials', key: 'password', optional: true } },
+      },
+      {
+        name: 'GITHUB_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'github-workflow-token', key: 'token', optional: true } },
+      },
+      { name: 'GITHUB_URL', value: 'https://github.com' },
+      {
+        name: 'GITLAB_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'gitlab-token', key: 'token', optional: true } },
+      },
+      { name: 'GITLAB_URL', value: 'https://gitlab.com' },
+      { name: 'NODE_OPTIONS', value: '--max-old-space-size=768' },
     ]);
-    expect(container.env.every((e: any) => e.valueFrom.secretKeyRef.optional === true)).toBe(true);
+    // Bounded memory (the heap at 3/4 of the limit), and transient failures retried inside the Job:
+    // Kargo never re-runs a finished verification.
+    expect(container.resources).toEqual({
+      requests: { cpu: '250m', memory: '512Mi' },
+      limits: { memory: '1Gi' },
+    });
+    expect(job.spec.backoffLimit).toBe(3);
+    expect(job.spec.podFailurePolicy).toEqual({
+      rules: [
+        { action: 'FailJob', onExitCodes: { containerName: 'analyze', operator: 'In', values: [2] } },
+        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+      ],
+    });
+    expect(job.spec.activeDeadlineSeconds).toBe(1800);
+    expect(container.args).toEqual(
+      expect.arrayContaining(['--git-commit', '{{args.git-commit}}', '--built-at', '{{args.built-at}}']),
+    );
     expect(job.spec.template.spec.serviceAccountName).toBe('factory-sa');
     expect(job.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'image-factory-analysis' });
     expect(template.spec.args.find((a: { name: string }) => a.name === 'state-repo')).toEqual({
@@ -388,13 +451,14 @@ describe('ImageFactory: golden manifests', () => {
     const wired = manifests.filter(
       (m) => m.kind === 'Warehouse' || (m.kind === 'Stage' && !m.metadata.name.startsWith('analyze-')),
     );
+    // runtime soaks debian for the default 7d (plain names), app soaks runtime for 1h.
     expect(wired.map((m) => m.metadata.name)).toEqual([
       'base-debian',
-      'base-runtime',
+      'base-runtime-soak-1h',
       'image-app',
       'image-runtime',
       'base-debian',
-      'base-runtime',
+      'base-runtime-soak-1h',
       'rebuild-app',
       'rebuild-runtime',
     ]);

@@ -30,16 +30,46 @@ describe('literalTagOf', () => {
 describe('baseImageSelection', () => {
   it('follows the digest of the tag the Dockerfiles use', () => {
     const result = baseImageSelection(base('node-22', 'node:22-bookworm-slim'), 20);
+    // Nothing the Digest selector ignores (pkg/image/digest_selector.go reads constraint and platform).
     expect(result).toEqual({
       ok: true,
       subscription: {
         repoURL: 'docker.io/library/node',
         imageSelectionStrategy: 'Digest',
         constraint: '22-bookworm-slim',
-        discoveryLimit: 20,
       },
     });
     if (result.ok) valid(result.subscription);
+    if (result.ok) {
+      expect(Subscription.image(result.subscription).toJson()).toEqual({
+        image: {
+          repoURL: 'docker.io/library/node',
+          imageSelectionStrategy: 'Digest',
+          constraint: '22-bookworm-slim',
+        },
+      });
+    }
+  });
+
+  it('requires the platform of the base entry, else the fleet default, when set', () => {
+    const fleet = baseImageSelection(base('node-22', 'node:22-bookworm-slim'), 20, 'linux/amd64');
+    expect(fleet.ok && fleet.subscription.platform).toBe('linux/amd64');
+    const own = baseImageSelection(
+      { ...base('node-22', 'node:22-bookworm-slim'), platform: 'linux/arm64' },
+      20,
+      'linux/amd64',
+    );
+    expect(own.ok && own.subscription.platform).toBe('linux/arm64');
+    const semver = baseImageSelection(
+      base('redis-7', 'docker.io/library/redis', { allowTags: '^7\\.\\d+\\.\\d+$', strategy: 'SemVer' }),
+      20,
+      'linux/arm64',
+    );
+    expect(semver.ok && semver.subscription.platform).toBe('linux/arm64');
+    if (semver.ok) valid(semver.subscription);
+    expect(baseImageSelection(base('node-22', 'node:22-bookworm-slim'), 20)).not.toHaveProperty(
+      'subscription.platform',
+    );
   });
 
   it('follows latest for an untagged reference with a written Digest strategy', () => {
@@ -53,14 +83,13 @@ describe('baseImageSelection', () => {
       base('python', 'docker.io/library/python', { allowTags: '^3\\.12-slim$' }),
       20,
     );
+    // The regex only named the tag: Digest follows exactly that tag, allowTagsRegexes would be ignored.
     expect(result).toEqual({
       ok: true,
       subscription: {
         repoURL: 'docker.io/library/python',
         imageSelectionStrategy: 'Digest',
         constraint: '3.12-slim',
-        allowTagsRegexes: ['^3\\.12-slim$'],
-        discoveryLimit: 20,
       },
     });
     if (result.ok) valid(result.subscription);
@@ -126,8 +155,9 @@ describe('baseImageSelection', () => {
 });
 
 describe('managedImageSelection', () => {
-  it('uses SemVer from the current major for an image with semver versions', () => {
-    const image = managed('api', { currentVersion: '2.4.1' });
+  it('uses SemVer from the current major for a team image with semver versions, never caching by tag', () => {
+    // A team may push a rebuild under the same version: only a fresh look at the tag sees the new digest.
+    const image = managed('api', { currentVersion: '2.4.1', workflow: 'api.yml' });
     expect(isVersioned(image)).toBe(true);
     const sub = managedImageSelection(image, 20);
     expect(sub).toEqual({
@@ -137,6 +167,13 @@ describe('managedImageSelection', () => {
       discoveryLimit: 20,
     });
     valid(sub);
+  });
+
+  it('ignores a recorded semver of an image the generated workflow builds without a version file', () => {
+    // Its tags are sha-<commit>-<run>: SemVer would never find one.
+    const image = managed('api', { currentVersion: '2.4.1' });
+    expect(isVersioned(image)).toBe(false);
+    expect(managedImageSelection(image, 20).imageSelectionStrategy).toBe('NewestBuild');
   });
 
   it('uses SemVer from 0 for an image with a version file but no recorded version', () => {
@@ -149,12 +186,45 @@ describe('managedImageSelection', () => {
     });
   });
 
-  it('uses NewestBuild for an image without versions', () => {
-    expect(managedImageSelection(managed('worker', { currentVersion: 'sha-1a2b3c4' }), 20)).toEqual({
+  it('narrows NewestBuild to the generated tag scheme, cached by tag, for the generated workflow', () => {
+    const sub = managedImageSelection(managed('worker', { currentVersion: 'sha-0123456789ab-7' }), 20);
+    expect(sub).toEqual({
       repoURL: 'ghcr.io/acme/worker',
       imageSelectionStrategy: 'NewestBuild',
+      allowTagsRegexes: ['^sha-[0-9a-f]{12}-[0-9]+$'],
+      cacheByTag: true,
       discoveryLimit: 20,
     });
+    valid(sub);
+    const scheme = new RegExp((sub.allowTagsRegexes ?? [])[0] as string);
+    expect(['sha-0123456789ab-7', 'sha-deadbeefcafe-1234'].every((t) => scheme.test(t))).toBe(true);
+    expect(['latest', 'main', 'sha-0123456-7', '1.2.3', 'sha-0123456789ab'].some((t) => scheme.test(t))).toBe(
+      false,
+    );
     expect(isVersioned(managed('fresh', { stateFile: false }))).toBe(false);
+  });
+
+  it('ignores moving tags, cached by tag, for a team workflow without versions', () => {
+    const sub = managedImageSelection(
+      managed('web', { workflow: 'web.yml', currentVersion: 'build-42' }),
+      20,
+    );
+    expect(sub).toMatchObject({ imageSelectionStrategy: 'NewestBuild', cacheByTag: true });
+    expect(sub).not.toHaveProperty('allowTagsRegexes');
+    valid(sub);
+    const ignored = (tag: string) => (sub.ignoreTagsRegexes ?? []).some((r) => new RegExp(r).test(tag));
+    for (const tag of [
+      'latest',
+      'main',
+      'nightly',
+      'buildcache',
+      'web-cache',
+      `sha256-${'a'.repeat(64)}.sig`,
+    ]) {
+      expect(ignored(tag), tag).toBe(true);
+    }
+    for (const tag of ['build-42', 'v1.2.3', '2024-06-01', 'sha-0123456789ab-7', 'mainline']) {
+      expect(ignored(tag), tag).toBe(false);
+    }
   });
 });

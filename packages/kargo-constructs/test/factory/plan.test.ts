@@ -5,6 +5,7 @@ import {
   dockerfileLocation,
   type FactoryPlan,
   planImageFactory,
+  REBUILD_REASON,
   type RebuildStagePlan,
   type WarehousePlan,
 } from '../../src/factory/index.js';
@@ -148,12 +149,12 @@ describe('planImageFactory: wiring', () => {
         s,
       ),
     );
-    expect(warehouse(p, 'base-python')).toMatchObject({
-      intervalSeconds: 43_200,
-      image: { discoveryLimit: 7 },
-    });
+    // python:3.12 is followed by Digest, which has no discovery limit to speak of.
+    expect(warehouse(p, 'base-python')).toMatchObject({ intervalSeconds: 43_200 });
+    expect(warehouse(p, 'base-python').image).not.toHaveProperty('discoveryLimit');
     expect(warehouse(p, 'image-app')).toMatchObject({ intervalSeconds: 600, image: { discoveryLimit: 7 } });
-    expect(warehouse(p, 'image-app').git[0]).toMatchObject({ discoveryLimit: 7 });
+    // Git subscriptions discover the one commit Kargo builds Freight from, whatever the setting.
+    expect(warehouse(p, 'image-app').git[0]).toMatchObject({ discoveryLimit: 1, blobless: true });
   });
 
   it('subscribes to the source at its branch, limited to the Dockerfile directory, on the configured host', () => {
@@ -173,7 +174,8 @@ describe('planImageFactory: wiring', () => {
         commitSelectionStrategy: 'NewestFromBranch',
         branch: 'release/2.x',
         includePaths: ['docker'],
-        discoveryLimit: 20,
+        discoveryLimit: 1,
+        blobless: true,
       },
     ]);
   });
@@ -189,14 +191,16 @@ describe('planImageFactory: wiring', () => {
         commitSelectionStrategy: 'NewestFromBranch',
         branch: 'main',
         includePaths: ['Dockerfile'],
-        discoveryLimit: 20,
+        discoveryLimit: 1,
+        blobless: true,
       },
       {
         repoURL: 'https://github.com/acme/image-factory-state.git',
         commitSelectionStrategy: 'NewestFromBranch',
         branch: 'main',
         includePaths: ['local/api'],
-        discoveryLimit: 20,
+        discoveryLimit: 1,
+        blobless: true,
       },
     ]);
   });
@@ -245,13 +249,13 @@ describe('planImageFactory: wiring', () => {
       repo: 'acme/state',
       workflow: 'build-api.yml',
       ref: 'prod',
-      inputs: {
-        reason:
-          'base image ${{ ctx.targetFreight.origin.name }} changed (Kargo promotion ${{ ctx.promotion }})',
-        increment: 'patch',
-      },
+      inputs: { reason: REBUILD_REASON, increment: 'patch' },
       token: { name: 'github-workflow-token', key: 'token' },
     });
+    // The reason is expr-lang code (evaluated inside the quote()d body), not text with ${{ }} inside.
+    expect(REBUILD_REASON.code).toBe(
+      '("base image " + ctx.targetFreight.origin.name + " changed (Kargo promotion " + ctx.promotion + ")")',
+    );
     expect(rebuild?.soakSeconds).toBe(86_400);
   });
 
@@ -276,4 +280,21 @@ describe('planImageFactory: wiring', () => {
       token: { name: 'gl', key: 'api-token' },
     });
   });
+});
+
+describe('security: a 20,000-deep cascade', () => {
+  it('is planned without overflowing the stack: one rebuild per image, debian wired once', () => {
+    const depth = 20_000;
+    const name = (i: number) => `i${String(i).padStart(5, '0')}`;
+    const images = Array.from({ length: depth }, (_, i) =>
+      managed(name(i), { workflow: 'b.yml', baseImages: i === 0 ? ['debian'] : ['debian', name(i - 1)] }),
+    );
+    const result = planImageFactory(input(images, [base('debian', 'debian:12-slim')]));
+    if (!result.ok) throw new Error(result.problems.slice(0, 3).map(formatProblem).join('\n'));
+    const rebuilds = result.plan.stages.filter((s): s is RebuildStagePlan => s.role === 'rebuild');
+    expect(rebuilds).toHaveLength(depth);
+    expect(rebuilds.filter((r) => r.sources.some((s) => s.base === 'debian')).map((r) => r.image)).toEqual([
+      name(0),
+    ]);
+  }, 60_000);
 });

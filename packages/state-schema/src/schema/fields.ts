@@ -95,6 +95,16 @@ const RULES = {
     hint: 'e.g. https://github.example.com',
     code: 'invalid-value',
   },
+  platform: {
+    message: 'must be a platform "<os>/<arch>" such as linux/amd64',
+    hint: 'Kargo v1.11 accepts os/arch without a variant (e.g. linux/arm64, not linux/arm64/v8)',
+    code: 'invalid-value',
+  },
+  quantity: {
+    message: 'must be a Kubernetes quantity such as 250m, 512Mi or 1Gi',
+    hint: 'CPU in cores or millicores (1, 500m), memory in bytes with a suffix (512Mi, 1Gi)',
+    code: 'invalid-value',
+  },
 } as const satisfies Record<string, FieldRule>;
 
 const BY_MESSAGE = new Map<string, FieldRule>(Object.values(RULES).map((rule) => [rule.message, rule]));
@@ -226,3 +236,16 @@ export const timestamp = z.string();
 /** Kargo image selection strategies. */
 export const IMAGE_SELECTION_STRATEGIES = ['Lexical', 'NewestBuild', 'SemVer', 'Digest'] as const;
 export const imageSelectionStrategy = z.enum(IMAGE_SELECTION_STRATEGIES);
+
+/**
+ * An image platform as Kargo's image subscription accepts it, `<os>/<arch>` (the subscription schema's
+ * pattern `^\w+/\w+$`, vendored in kargo-constructs).
+ */
+export const platform = z.string().regex(/^\w+\/\w+$/, { error: RULES.platform.message });
+
+/** A Kubernetes resource quantity (k8s.io/apimachinery resource.Quantity: `250m`, `512Mi`, `1Gi`, `2`). */
+export const quantity = z
+  .string()
+  .regex(/^[+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/, {
+    error: RULES.quantity.message,
+  });

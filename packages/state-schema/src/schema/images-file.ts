@@ -5,6 +5,7 @@ import {
   duration,
   imageName,
   imageSelectionStrategy,
+  platform,
   registry,
   relativePath,
   repo,
@@ -55,6 +56,10 @@ export const UpdateSchema = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: 'For `yaml-update`: the dotted YAML key to set (e.g. `image.tag`).' }),
+  digestKey: z.string().min(1).optional().meta({
+    description:
+      'For `yaml-update`: a second dotted key set to the image digest (e.g. `image.digest`); `key` then gets the tag alone. Without it, a `key` ending in `tag` gets `<tag>@<digest>`, so a rebuild under the same tag still reaches the consumer.',
+  }),
 });
 
 /** State-repo-resident build inputs of a managed image. */
@@ -113,6 +118,10 @@ export const BaseEntrySchema = z
     imageSelectionStrategy: imageSelectionStrategy
       .optional()
       .meta({ description: 'How Kargo selects new images: `Lexical`, `NewestBuild`, `SemVer` or `Digest`.' }),
+    platform: platform.optional().meta({
+      description:
+        'Platform (`<os>/<arch>`, e.g. `linux/arm64`) the Warehouse requires of a tag; default: `warehouses.platform` of the settings.',
+    }),
   })
   .meta({ title: 'Base or external image', description: 'An image the factory watches (no `source`).' });
 
@@ -136,4 +145,4 @@ export const MANAGED_ONLY_FIELDS = [
   'local',
 ];
 /** Fields only base/external entries have (used for hints on managed entries). */
-export const BASE_ONLY_FIELDS = ['repoURL', 'tag', 'allowTags', 'imageSelectionStrategy'];
+export const BASE_ONLY_FIELDS = ['repoURL', 'tag', 'allowTags', 'imageSelectionStrategy', 'platform'];

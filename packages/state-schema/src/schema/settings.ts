@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_ANALYSIS_IMAGE } from '../analysis-image.js';
 import {
   branch,
   duration,
@@ -6,6 +7,8 @@ import {
   imageReference,
   kubernetesLabelName,
   kubernetesName,
+  platform,
+  quantity,
   relativePath,
 } from './fields.js';
 
@@ -36,13 +39,37 @@ export const SettingsSchema = z
       .prefault({}),
     analysis: z
       .strictObject({
-        image: imageReference
-          .default('ghcr.io/image-factory/analyzer-cli:latest')
-          .meta({ description: 'Image running `image-factory analyze`.' }),
+        image: imageReference.default(DEFAULT_ANALYSIS_IMAGE).meta({
+          description:
+            "Image running `image-factory analyze`. Default: this project's published analysis image at the version of the CLI (set it to pin a version or to a mirror in your registry).",
+        }),
         imagePullSecrets: z
           .array(kubernetesName)
           .default([])
           .meta({ description: 'Image pull secrets of the analysis job.' }),
+        resources: z
+          .strictObject({
+            requests: z
+              .strictObject({
+                cpu: quantity.default('250m').meta({ description: 'CPU request of the analysis job.' }),
+                memory: quantity
+                  .default('512Mi')
+                  .meta({ description: 'Memory request of the analysis job.' }),
+              })
+              .prefault({}),
+            limits: z
+              .strictObject({
+                cpu: quantity
+                  .optional()
+                  .meta({ description: 'CPU limit of the analysis job (none by default).' }),
+                memory: quantity.default('1Gi').meta({
+                  description: 'Memory limit of the analysis job (its Node heap is sized to 3/4 of it).',
+                }),
+              })
+              .prefault({}),
+          })
+          .prefault({})
+          .meta({ description: 'Resource requests and limits of the analysis job container.' }),
       })
       .prefault({}),
     secrets: z
@@ -85,7 +112,11 @@ export const SettingsSchema = z
           .min(1)
           .max(100)
           .default(20)
-          .meta({ description: 'Maximum images or commits each subscription discovers.' }),
+          .meta({ description: 'Maximum images each image subscription discovers.' }),
+        platform: platform.optional().meta({
+          description:
+            'Platform (`<os>/<arch>`, e.g. `linux/amd64`) base-image Warehouses require of a tag, unless a base entry sets its own `platform`.',
+        }),
       })
       .prefault({}),
     stateRepo: z

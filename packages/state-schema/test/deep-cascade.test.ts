@@ -1,0 +1,37 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadStateSync } from '../src/loader.js';
+import { formatProblem } from '../src/problems.js';
+import { stateDir } from './helpers.js';
+
+/** A state repository of `depth` managed images, each built on the previous one (and on debian). */
+function cascade(depth: number): string {
+  const dir = stateDir({});
+  mkdirSync(join(dir, 'images'));
+  const name = (i: number) => `i${String(i).padStart(5, '0')}`;
+  const entries: string[] = [];
+  for (let i = 0; i < depth; i++) {
+    entries.push(
+      `- name: ${name(i)}\n  registry: ghcr.io\n  repository: acme/${name(i)}\n  source:\n    repo: acme/${name(i)}\n    dockerfile: Dockerfile\n    workflow: build.yml\n`,
+    );
+    const below = i === 0 ? [] : [name(i - 1)];
+    writeFileSync(
+      join(dir, 'images', `${name(i)}.yaml`),
+      `name: ${name(i)}\nbaseImages: [${['debian-12', ...below].join(', ')}]\n`,
+    );
+  }
+  entries.push('- name: debian-12\n  repoURL: docker.io/library/debian\n  tag: "12"\n');
+  writeFileSync(join(dir, 'images.yaml'), entries.join(''));
+  writeFileSync(join(dir, 'image-factory.yaml'), 'analysis:\n  image: ghcr.io/acme/analyzer:1.0.0\n');
+  return dir;
+}
+
+describe('security: a 20,000-deep cascade', () => {
+  it('loads without overflowing the stack', () => {
+    const result = loadStateSync(cascade(20_000));
+    if (!result.ok) throw new Error(result.problems.slice(0, 5).map(formatProblem).join('\n'));
+    expect(result.state.managedImages).toHaveLength(20_000);
+    expect(result.warnings).toEqual([]);
+  }, 120_000);
+});
