@@ -60,9 +60,11 @@ describe('a state repository written by the old tool', () => {
   it('validates as it is: exit 0, warnings, and the notice that stateRepo.url comes from the origin', async () => {
     const result = await cli(['validate', '--state-dir', '.'], dir);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('.: valid: 4 managed images, 3 base images, 1 external image, 11 warnings\n');
+    // 11 about the old tool's files, and the reminder that analysis.image takes its default.
+    expect(result.stdout).toBe('.: valid: 4 managed images, 3 base images, 1 external image, 12 warnings\n');
     expect(result.stderr.startsWith(notice)).toBe(true);
-    expect(result.stderr.match(/^\S+: warning: /gm)?.length).toBe(11);
+    expect(result.stderr.match(/^\S+: warning: /gm)?.length).toBe(12);
+    expect(result.stderr).toContain('image-factory.yaml: warning: analysis.image is not set');
   });
 
   it('synthesizes as it is, with the same notice, into objects that pass the Kargo validation', async () => {
@@ -73,7 +75,8 @@ describe('a state repository written by the old tool', () => {
     const manifests = parseAllDocuments(readFileSync(before, 'utf8')).map((d) => d.toJS());
     expect(validateManifests(manifests)).toEqual([]);
     const names = manifests.map((m) => `${m.kind}/${m.metadata.name}`);
-    expect(names).toContain('Warehouse/base-mcr.microsoft.com-playwright-v1.40.0-focal');
+    // One base Warehouse per soak time: e2e-runner's rebuildDelay is 3d.
+    expect(names).toContain('Warehouse/base-mcr.microsoft.com-playwright-v1.40.0-focal-soak-3d');
     expect(names).toContain('Warehouse/base-postgres-16');
     expect(names).toContain('Stage/rebuild-data-api');
     // The analysis job commits to the state repository named by the origin.

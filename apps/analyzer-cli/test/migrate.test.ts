@@ -47,7 +47,9 @@ describe('image-factory migrate on the old tool fixture', () => {
     const dir = oldClone();
     const result = await runCli(['validate', '--state-dir', '.'], { cwd: dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('.: valid: 4 managed images, 3 base images, 1 external image, 11 warnings\n');
+    // 11 about the old tool's files, and the reminder that analysis.image takes its default.
+    expect(result.stdout).toBe('.: valid: 4 managed images, 3 base images, 1 external image, 12 warnings\n');
+    expect(result.stderr).toContain('image-factory.yaml: warning: analysis.image is not set');
     expect(result.stderr.split('\n')[0]).toBe(
       `notice: stateRepo.url is not set in image-factory.yaml: using the git origin of the state directory, ${ORIGIN} (from .git/config)`,
     );

@@ -1,6 +1,7 @@
 // `validate` reports everything `synth` would refuse (the factory planner's problems, with
 // positions), and says when stateRepo.url comes from the git origin of the state directory.
 import { join } from 'node:path';
+import { DEFAULT_ANALYSIS_IMAGE } from '@image-factory/state-schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { git, tempDir, writeFiles } from './helpers/git-repos.js';
@@ -66,9 +67,11 @@ describe('image-factory validate: what synth would refuse', () => {
     const result = await runCli(['validate', '--state-dir', '.'], { cwd: dir });
     expect(result).toEqual({
       code: 0,
-      stdout: '.: valid: 1 managed image, 0 base images, 0 external images, 0 warnings\n',
+      stdout: '.: valid: 1 managed image, 0 base images, 0 external images, 1 warning\n',
       stderr:
-        'notice: stateRepo.url is not set in image-factory.yaml: using the git origin of the state directory, https://github.com/acme/state.git (from .git/config; the user name and password in it were left out)\n',
+        'notice: stateRepo.url is not set in image-factory.yaml: using the git origin of the state directory, https://github.com/acme/state.git (from .git/config; the user name and password in it were left out)\n' +
+        `image-factory.yaml: warning: analysis.image is not set: the analysis job runs the default image ${DEFAULT_ANALYSIS_IMAGE}, published by Image Factory's release workflow\n` +
+        `  hint: set analysis.image in image-factory.yaml to choose the image explicitly, e.g. to a copy in your own registry (crane copy ${DEFAULT_ANALYSIS_IMAGE} registry.example.com/mirror/analyzer-cli:<same tag>), with analysis.imagePullSecrets if it is private\n`,
     });
     const json = await runCli(['validate', '--state-dir', '.', '--json'], { cwd: dir });
     expect(JSON.parse(json.stdout).stateRepoUrlSource).toEqual({

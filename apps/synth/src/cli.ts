@@ -8,6 +8,7 @@ import {
   openStateRoot,
   readStateText,
   type StateProblem,
+  withoutDefaultWarnings,
   writeFileAtomic,
 } from '@image-factory/state-schema';
 import { buildApp, CHART_ID } from './build-app.js';
@@ -91,9 +92,8 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
       `${problemsText(loaded.problems)}error: the state in ${stateDir} is invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was written\n`,
     );
   }
-  const warnings =
-    stateRepoNotice(loaded.state.stateRepoUrlSource) +
-    (loaded.warnings.length > 0 ? problemsText(loaded.warnings) : '');
+  const notice = stateRepoNotice(loaded.state.stateRepoUrlSource);
+  const warnings = notice + (loaded.warnings.length > 0 ? problemsText(loaded.warnings) : '');
 
   let manifest: string;
   let count: number;
@@ -103,8 +103,10 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
     count = manifests.length;
   } catch (error) {
     if (error instanceof ImageFactoryStateError) {
+      // As the loader does for a state that does not load: no reminders of defaults beside errors.
+      const kept = withoutDefaultWarnings(loaded.warnings);
       return fail(
-        `${warnings}${problemsText(error.problems)}error: the state in ${stateDir} cannot be synthesized; nothing was written\n`,
+        `${notice}${kept.length > 0 ? problemsText(kept) : ''}${problemsText(error.problems)}error: the state in ${stateDir} cannot be synthesized; nothing was written\n`,
       );
     }
     return fail(

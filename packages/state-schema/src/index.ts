@@ -86,7 +86,7 @@ export { isRelativeInsidePath, isValidBranchName } from './schema/fields.js';
 export { ImageStateSchema } from './schema/image-state.js';
 export { BaseEntrySchema, ImagesFileSchema, ManagedEntrySchema } from './schema/images-file.js';
 export { SettingsSchema } from './schema/settings.js';
-export { DEFAULT_SETTINGS } from './settings-loader.js';
+export { DEFAULT_SETTINGS, withoutDefaultWarnings } from './settings-loader.js';
 export { renderSettingsTemplate } from './settings-template.js';
 export type {
   BaseImageFileMatch,

@@ -45,11 +45,12 @@ export function loadStateSync(dir: string): LoadStateResult {
   const problems: StateProblem[] = [];
   const documents = readDocuments(root, problems);
   const state = buildModel(root.dir, documents, problems);
-  const sorted = limitProblems(sortProblems(problems));
+  const sorted = sortProblems(problems);
   if (state === undefined || sorted.some((p) => p.severity === 'error'))
-    return { ok: false, problems: withoutDefaultWarnings(sorted) };
-  const finalState: FactoryState = { ...state, warnings: sorted };
-  return { ok: true, state: finalState, warnings: sorted };
+    return { ok: false, problems: limitProblems(withoutDefaultWarnings(sorted)) };
+  const warnings = limitProblems(sorted);
+  const finalState: FactoryState = { ...state, warnings };
+  return { ok: true, state: finalState, warnings };
 }
 
 /**

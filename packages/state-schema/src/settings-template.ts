@@ -5,6 +5,7 @@
  * the old tool's values, so the file changes nothing until they are edited).
  */
 import { Document } from 'yaml';
+import { SETTINGS_FILE } from './layout.js';
 import type { Settings } from './model.js';
 import { DEFAULT_SETTINGS } from './settings-loader.js';
 
@@ -44,10 +45,16 @@ export function renderSettingsTemplate(
     '',
     ...repo,
     '',
+    '# The image running `image-factory analyze` in the analysis Job, pinned to the version this',
+    `# migration was made with (the default; ${SETTINGS_FILE} states it so that an upgrade of the`,
+    '# factory never changes it unnoticed). Mirror it into your own registry if you like.',
+    'analysis:',
+    `  image: ${JSON.stringify(defaults.analysis.image)}`,
+    ...commented({ imagePullSecrets: [...defaults.analysis.imagePullSecrets] })
+      .split('\n')
+      .map((line) => `  ${line}`),
+    '',
     '# Review before deploying (shown with their defaults; uncomment to change them).',
-    '#',
-    '# The image running `image-factory analyze` in the analysis Job: pin the version you deploy.',
-    commented({ analysis: { ...defaults.analysis } }),
     '#',
     '# The Secrets the generated objects read, in the Kargo project namespace.',
     commented({ secrets: { ...defaults.secrets } }),

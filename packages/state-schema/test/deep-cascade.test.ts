@@ -27,11 +27,23 @@ function cascade(depth: number): string {
   return dir;
 }
 
-describe('security: a 20,000-deep cascade', () => {
-  it('loads without overflowing the stack', () => {
-    const result = loadStateSync(cascade(20_000));
+// The walks over the cascade (findCycles, the rebuild graph) are iterative and tested at 20,000
+// levels in rules.test.ts and kargo-constructs' graph and plan tests. Through the loader, the deepest
+// cascade is bounded by how many images images.yaml may hold (MAX_YAML_NODES: about 6,000).
+describe('security: deep cascades', () => {
+  it('loads a 5,000-deep cascade (the largest fleet images.yaml holds) without overflowing the stack', () => {
+    const result = loadStateSync(cascade(5_000));
     if (!result.ok) throw new Error(result.problems.slice(0, 5).map(formatProblem).join('\n'));
-    expect(result.state.managedImages).toHaveLength(20_000);
+    expect(result.state.managedImages).toHaveLength(5_000);
     expect(result.warnings).toEqual([]);
+  }, 120_000);
+
+  it('refuses a 20,000-image images.yaml with one positioned error, never a stack overflow', () => {
+    const result = loadStateSync(cascade(20_000));
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^images\.yaml:\d+:\d+: YAML syntax error: more than 150,000 nodes/),
+    ]);
   }, 120_000);
 });

@@ -6,10 +6,10 @@ import { expressionDelimiterIn } from '../src/expression-text.js';
 import { loadStateSync } from '../src/loader.js';
 import type { LoadStateResult } from '../src/model.js';
 import { formatProblem } from '../src/problems.js';
-import { managedEntry, stateDir } from './helpers.js';
+import { managedEntry, stateDir, withoutDefaultImageReminder } from './helpers.js';
 
 function lines(result: LoadStateResult): string[] {
-  return (result.ok ? result.warnings : result.problems).map(formatProblem);
+  return withoutDefaultImageReminder(result.ok ? result.warnings : result.problems).map(formatProblem);
 }
 
 const ERROR_HINT =

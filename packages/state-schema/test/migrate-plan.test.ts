@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_ANALYSIS_IMAGE } from '../src/analysis-image.js';
 import { loadStateSync } from '../src/loader.js';
 import { type MigrationPlan, planMigration } from '../src/migrate-plan.js';
 import type { FactoryState } from '../src/model.js';
@@ -123,8 +124,10 @@ describe('planMigration on the old tool fixture', () => {
     );
     expect(backstage?.after).toContain('currentVersion: 0.1.0\nlastBuilt: null\n');
     const settings = plan.changes.find((c) => c.file === 'image-factory.yaml');
+    // The analysis image is written out (pinned at the default), so no default-value reminder is left.
     expect(parse(settings?.after ?? '')).toEqual({
       stateRepo: { url: 'https://github.com/acme/image-factory-state.git' },
+      analysis: { image: DEFAULT_ANALYSIS_IMAGE },
     });
   });
 
@@ -175,7 +178,7 @@ describe('planMigration', () => {
     const dir = stateDir({ 'images.yaml': '- name: redis\n  repoURL: docker.io/library/redis\n' });
     const plan = planOf(dir);
     const settings = plan.changes.find((c) => c.file === 'image-factory.yaml');
-    expect(parse(settings?.after ?? '')).toBeNull();
+    expect(parse(settings?.after ?? '')).toEqual({ analysis: { image: DEFAULT_ANALYSIS_IMAGE } });
     expect(settings?.after).toContain('# stateRepo:\n#   url: https://github.com/<owner>/<repository>.git\n');
     expect(plan.notes).toEqual([
       'no git origin was found: set stateRepo.url in image-factory.yaml before synthesizing',

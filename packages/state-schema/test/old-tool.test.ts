@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadStateSync } from '../src/loader.js';
 import type { FactoryState, LoadStateResult, StateProblem } from '../src/model.js';
 import { formatProblem } from '../src/problems.js';
-import { managedEntry, stateDir } from './helpers.js';
+import { managedEntry, stateDir, withoutDefaultImageReminder } from './helpers.js';
 
 const FIXTURE = resolve(import.meta.dirname, '../../../examples/scenarios/old-tool');
 
@@ -18,7 +18,7 @@ function valid(result: LoadStateResult): FactoryState {
 }
 
 function problemsOf(result: LoadStateResult): readonly StateProblem[] {
-  return result.ok ? result.warnings : result.problems;
+  return withoutDefaultImageReminder(result.ok ? result.warnings : result.problems);
 }
 
 function lines(result: LoadStateResult): string[] {
@@ -50,7 +50,7 @@ rebuildState:
         }),
       ),
     );
-    expect(state.warnings).toEqual([]);
+    expect(withoutDefaultImageReminder(state.warnings)).toEqual([]);
     expect(state.managedImages[0]?.state).toEqual({
       name: 'app',
       enrolledAt: '2024-11-28T10:15:30.123456+00:00',
@@ -182,7 +182,7 @@ ${extra}`;
         }),
       ),
     );
-    expect(state.warnings).toEqual([]);
+    expect(withoutDefaultImageReminder(state.warnings)).toEqual([]);
     const base = state.baseImages[0];
     expect(base?.allowTags).toBe('^3\\.12-slim$');
     expect(base?.imageSelectionStrategy).toBe('Lexical');
@@ -225,7 +225,7 @@ ${extra}`;
         }),
       ),
     );
-    expect(state.warnings).toEqual([]);
+    expect(withoutDefaultImageReminder(state.warnings)).toEqual([]);
     expect(state.baseImages[0]).toMatchObject({
       name: 'mcr.microsoft.com-playwright-v1.40.0-focal',
       repoURL: 'mcr.microsoft.com/playwright',

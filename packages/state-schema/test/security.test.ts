@@ -36,7 +36,7 @@ import {
   MAX_YAML_NODES,
   parseYamlSource,
 } from '../src/yaml-source.js';
-import { managedEntry, stateDir } from './helpers.js';
+import { managedEntry, stateDir, withoutDefaultImageReminder } from './helpers.js';
 
 const outsideDirs: string[] = [];
 afterEach(() => {
@@ -52,7 +52,7 @@ function outsideDir(files: Readonly<Record<string, string>> = {}): string {
 }
 
 function problemLines(result: LoadStateResult): string[] {
-  return (result.ok ? result.warnings : result.problems).map(formatProblem);
+  return withoutDefaultImageReminder(result.ok ? result.warnings : result.problems).map(formatProblem);
 }
 
 function errors(result: LoadStateResult): string[] {

@@ -34,7 +34,7 @@ export const registerValidate: RegisterCommand = (program: Command, ctx: Command
  * problems are reported like the loader's (see validate/synthesis-check.ts).
  */
 export async function runValidate(options: ValidateOptions, io: CliIO): Promise<number> {
-  const { loadState, sortProblems } = await import('@image-factory/state-schema');
+  const { loadState, sortProblems, withoutDefaultWarnings } = await import('@image-factory/state-schema');
   const { renderValidateJson, renderProblems, renderSummary, stateRepoNotice } = await import(
     '../validate/report.js'
   );
@@ -45,7 +45,7 @@ export async function runValidate(options: ValidateOptions, io: CliIO): Promise<
   const refused = loaded.ok ? synthesisProblems(loaded.state) : [];
   const result: LoadStateResult =
     loaded.ok && refused.length > 0
-      ? { ok: false, problems: sortProblems([...loaded.warnings, ...refused]) }
+      ? { ok: false, problems: sortProblems([...withoutDefaultWarnings(loaded.warnings), ...refused]) }
       : loaded;
   const missing = !result.ok && result.problems.some((p) => p.code === 'missing-directory');
   if (options.json) io.stdout.write(renderValidateJson(stateDir, result, source));
