@@ -5,7 +5,7 @@
  * `discoveryStatus: external`, placeholder digests, unquoted versions, `rebuildState`).
  */
 import type { DiscoveryStatus, ImageEntry, ManagedImageState, StateProblem } from './model.js';
-import { compare, defined } from './model-helpers.js';
+import { compare, defined, sortRecord } from './model-helpers.js';
 import { problem } from './problems.js';
 import { type FieldRule, isNoInformation, readFields, readVersion } from './runtime-fields.js';
 import { ImageStateSchema } from './schema/image-state.js';
@@ -21,6 +21,7 @@ const IMAGE_STATE_RULES: Readonly<Record<string, FieldRule>> = {
   discoveryStatus: { schema: SHAPE.discoveryStatus, severity: 'warning' },
   baseImages: { schema: SHAPE.baseImages, severity: 'error' },
   currentDigest: { schema: SHAPE.currentDigest, severity: 'warning' },
+  builtOn: { schema: SHAPE.builtOn, severity: 'warning' },
   lastBuilt: { schema: SHAPE.lastBuilt, severity: 'warning' },
 };
 
@@ -85,6 +86,7 @@ export function readImageStateFile(
     baseImages: [...new Set((doc.baseImages as string[] | undefined) ?? [])].sort(compare),
     ...defined('currentVersion', currentVersion),
     ...defined('currentDigest', doc.currentDigest as string | undefined),
+    ...defined('builtOn', sortedRecord(doc.builtOn as Record<string, string> | null | undefined)),
     ...defined('lastBuilt', doc.lastBuilt as string | undefined),
   };
   return {
@@ -145,4 +147,8 @@ export function isIdleRebuildState(value: unknown): boolean {
       (key === 'pendingRebuild' && v === false) ||
       isNoInformation(v),
   );
+}
+
+function sortedRecord(record: Record<string, string> | null | undefined): Record<string, string> | undefined {
+  return record === null || record === undefined ? undefined : sortRecord(record);
 }

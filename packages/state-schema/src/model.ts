@@ -147,6 +147,11 @@ export interface ManagedImageState {
   readonly baseImages: readonly string[];
   readonly currentVersion?: string | undefined;
   readonly currentDigest?: string | undefined;
+  /**
+   * Base digests the current version was built on, by base name (keys sorted): what the build
+   * pinned, recorded by the analysis job. A base of `baseImages` missing here was not pinned.
+   */
+  readonly builtOn?: Readonly<Record<string, string>> | undefined;
   /** ISO timestamp of the last build. */
   readonly lastBuilt?: string | undefined;
 }

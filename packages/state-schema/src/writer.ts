@@ -3,6 +3,7 @@ import { lstat, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs
 import { dirname, join, relative, resolve } from 'node:path';
 import { detectLayout, IMAGES_FILE, isExampleFile, LAYOUT_DIRS, type StateLayout } from './layout.js';
 import type { DiscoveryStatus, ImageEntry, ImageSelectionStrategy } from './model.js';
+import { sortRecord } from './model-helpers.js';
 import {
   baseImageStateName,
   type ImageReference,
@@ -32,6 +33,7 @@ export const MANAGED_STATE_FIELD_ORDER = [
   'baseImages',
   'currentVersion',
   'currentDigest',
+  'builtOn',
   'lastBuilt',
 ] as const;
 
@@ -61,6 +63,8 @@ export interface ManagedImageStateUpdate {
   readonly baseImages?: readonly string[] | undefined;
   readonly currentVersion?: string | undefined;
   readonly currentDigest?: string | undefined;
+  /** Base digests the current version was built on, by base name; written with sorted keys. */
+  readonly builtOn?: Readonly<Record<string, string>> | undefined;
   readonly lastBuilt?: string | undefined;
 }
 
@@ -222,6 +226,7 @@ export function applyManagedImageStateUpdate(
     baseImages: update.baseImages === undefined ? undefined : [...new Set(update.baseImages)].sort(),
     currentVersion: update.currentVersion,
     currentDigest: update.currentDigest,
+    builtOn: update.builtOn === undefined ? undefined : sortRecord(update.builtOn),
     lastBuilt: update.lastBuilt,
   };
   if (existingText === undefined || existingText.trim() === '') {

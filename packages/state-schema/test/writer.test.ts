@@ -114,6 +114,43 @@ currentDigest: ${DIGEST}
     if (result.ok) expect(result.state.managedImages[0]?.baseImages).toEqual(['python-3.12-slim']);
   });
 
+  it('records builtOn with sorted keys after currentDigest, and the loader reads it back', async () => {
+    const python = `sha256:${'1'.repeat(64)}`;
+    const alpine = `sha256:${'2'.repeat(64)}`;
+    const dir = stateDir({
+      'images.yaml': `${managedEntry('app')}- name: python-3.12-slim\n  repoURL: docker.io/library/python\n  tag: 3.12-slim\n- name: alpine-3.20\n  repoURL: docker.io/library/alpine\n  tag: "3.20"\n`,
+      'images/app.yaml':
+        'name: app\nbaseImages: [alpine-3.20, python-3.12-slim]\ncurrentVersion: "1.0"\nlastBuilt: "2024-06-01T00:00:00Z"\n',
+    });
+    await updateManagedImageState(dir, 'app', {
+      currentDigest: DIGEST,
+      builtOn: { 'python-3.12-slim': python, 'alpine-3.20': alpine },
+    });
+    expect(readFileSync(join(dir, 'images/app.yaml'), 'utf8')).toBe(
+      `name: app\nbaseImages: [alpine-3.20, python-3.12-slim]\ncurrentVersion: "1.0"\ncurrentDigest: ${DIGEST}\nbuiltOn:\n  alpine-3.20: ${alpine}\n  python-3.12-slim: ${python}\nlastBuilt: "2024-06-01T00:00:00Z"\n`,
+    );
+    const result = loadStateSync(dir);
+    if (!result.ok) throw new Error('does not load');
+    expect(result.state.managedImages[0]?.state?.builtOn).toEqual({
+      'alpine-3.20': alpine,
+      'python-3.12-slim': python,
+    });
+  });
+
+  it('reads a malformed builtOn as unknown, with a positioned warning (it changes nothing generated)', () => {
+    const dir = stateDir({
+      'images.yaml': managedEntry('app'),
+      'image-factory.yaml': 'analysis:\n  image: ghcr.io/acme/analyzer:1.0\n',
+      'images/app.yaml': 'name: app\nbuiltOn:\n  python-3.12-slim: sha256:ABC\n',
+    });
+    const result = loadStateSync(dir);
+    if (!result.ok) throw new Error('does not load');
+    expect(result.state.managedImages[0]?.state?.builtOn).toBeUndefined();
+    expect(result.warnings.map((w) => [w.file, w.line, w.severity])).toEqual([
+      ['images/app.yaml', 3, 'warning'],
+    ]);
+  });
+
   it('writes into state/images in the legacy layout', async () => {
     const dir = stateDir({ 'state/base-images/x.yaml': 'name: x\nfullImage: x\n' });
     expect((await updateManagedImageState(dir, 'app', { discoveryStatus: 'pending' })).file).toBe(
