@@ -20,13 +20,10 @@ export const ImageStateSchema = z
     }),
     currentVersion: z.string().nullish().meta({ description: 'Latest built version (tag).' }),
     currentDigest: digest.nullish().meta({ description: 'Digest of the latest built version.' }),
-    builtOn: z
-      .record(baseImageName, digest)
-      .nullish()
-      .meta({
-        description:
-          'Base digests the latest built version was built on, by base image name (written by the analysis job from what the build pinned); a base missing here was not pinned.',
-      }),
+    builtOn: z.record(baseImageName, digest).nullish().meta({
+      description:
+        'Base digests the latest built version was built on, by base image name (written by the analysis job from what the build pinned); a base missing here was not pinned.',
+    }),
     lastBuilt: timestamp.nullish().meta({ description: 'When the latest version was built (ISO 8601).' }),
   })
   .meta({ title: 'images/<name>.yaml', description: 'State of a managed image.' });
