@@ -8,6 +8,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
+import { redactUrls } from './lib/redact.js';
 
 /** What every command registration receives. */
 export interface CommandContext {
@@ -82,24 +83,26 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-function reportError(error: unknown, io: CliIO): number {
+/** Turns an error into its message on stderr and an exit code (exported for tests). */
+export function reportError(error: unknown, io: CliIO): number {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every parse error is a usage error. Commander already printed it.
     return error.exitCode === 0 ? 0 : 2;
   }
+  // Every message may quote a URL (a git remote, a registry): its user-info is never printed.
   if (error instanceof CliError) {
-    io.stderr.write(`image-factory: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    io.stderr.write(`image-factory: ${redactUrls(error.message)}\n`);
+    if (error.hint) io.stderr.write(`hint: ${redactUrls(error.hint)}\n`);
     return error.exitCode;
   }
   // The state writer refusing a write (a path leading outside the state directory, a file that
   // would not load) is the state's problem, not a bug: matched by name, so that this module does
   // not load @image-factory/state-schema for every command.
   if (error instanceof Error && error.name === 'StateWriteError') {
-    io.stderr.write(`image-factory: ${error.message}\n`);
+    io.stderr.write(`image-factory: ${redactUrls(error.message)}\n`);
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`image-factory: unexpected error: ${message}\n`);
+  io.stderr.write(`image-factory: unexpected error: ${redactUrls(message)}\n`);
   return 1;
 }

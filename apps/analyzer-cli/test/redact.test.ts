@@ -1,7 +1,9 @@
 // Redaction of URL credentials in messages and git's stderr (issue 15 #9).
 import { describe, expect, it } from 'vitest';
+import { CliError } from '../src/errors.js';
 import { Git } from '../src/lib/git.js';
 import { redactSecrets, redactUrls } from '../src/lib/redact.js';
+import { reportError } from '../src/program.js';
 
 describe('security', () => {
   describe('URL credentials are fully redacted (#9)', () => {
@@ -80,5 +82,41 @@ describe('security', () => {
         ]),
       ).toBe('token *** in *** and ***, https://***@h/');
     });
+  });
+});
+
+describe('the CLI never prints URL credentials in an error message', () => {
+  function stderrOf(error: unknown): { text: string; code: number } {
+    let text = '';
+    const sink = {
+      write(chunk: string) {
+        text += chunk;
+        return true;
+      },
+    };
+    const code = reportError(error, { stdout: sink, stderr: sink, env: {}, cwd: '/' });
+    return { text, code };
+  }
+
+  it('redacts an unexpected error', () => {
+    const { text, code } = stderrOf(new Error('connect ECONNREFUSED https://ci:s3cret@git.example/x.git'));
+    expect(code).toBe(1);
+    expect(text).toBe(
+      'image-factory: unexpected error: connect ECONNREFUSED https://***@git.example/x.git\n',
+    );
+  });
+
+  it('redacts a CLI error and its hint', () => {
+    const { text, code } = stderrOf(
+      new CliError('cannot clone https://u:tok@h/x.git', 1, 'check https://u:tok@h/x.git'),
+    );
+    expect(code).toBe(1);
+    expect(text).not.toContain('tok');
+    expect(text).toContain('https://***@h/x.git');
+  });
+
+  it('redacts a refused state write', () => {
+    const error = Object.assign(new Error('cannot write for https://a:b@h/'), { name: 'StateWriteError' });
+    expect(stderrOf(error).text).toBe('image-factory: cannot write for https://***@h/\n');
   });
 });
