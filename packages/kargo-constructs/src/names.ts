@@ -37,15 +37,15 @@ export function isDns1123Subdomain(name: string): boolean {
 /**
  * Explains why `name` is not a DNS-1123 label, or returns `undefined` when it is one.
  *
- * @example dns1123LabelError('My_App') // 'must consist of lower case alphanumeric characters or "-" …'
+ * @example dns1123LabelError('My_App') // 'must be a DNS-1123 label: lowercase letters, digits and "-", …'
  */
 export function dns1123LabelError(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
   if (name.length > MAX_NAME_LENGTH) {
-    return `must be no more than ${MAX_NAME_LENGTH} characters (has ${name.length})`;
+    return `must be at most ${MAX_NAME_LENGTH} characters (it has ${name.length})`;
   }
   if (!LABEL_RE.test(name)) {
-    return 'must consist of lower case alphanumeric characters or "-", and start and end with an alphanumeric character (a DNS-1123 label, e.g. "my-name")';
+    return 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit';
   }
   return undefined;
 }
@@ -56,10 +56,10 @@ export function dns1123LabelError(name: string): string | undefined {
 export function dns1123SubdomainError(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
   if (name.length > MAX_SUBDOMAIN_LENGTH) {
-    return `must be no more than ${MAX_SUBDOMAIN_LENGTH} characters (has ${name.length})`;
+    return `must be at most ${MAX_SUBDOMAIN_LENGTH} characters (it has ${name.length})`;
   }
   if (!SUBDOMAIN_RE.test(name)) {
-    return 'must consist of lower case alphanumeric characters, "-" or ".", and start and end with an alphanumeric character (a DNS-1123 subdomain, e.g. "example.com")';
+    return 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
   }
   return undefined;
 }

@@ -34,8 +34,10 @@ describe('DNS-1123 checks', () => {
 
   it('explains why a name is invalid', () => {
     expect(dns1123LabelError('')).toBe('must not be empty');
-    expect(dns1123LabelError('a'.repeat(64))).toBe('must be no more than 63 characters (has 64)');
-    expect(dns1123LabelError('My_App')).toMatch(/^must consist of lower case alphanumeric characters or "-"/);
+    expect(dns1123LabelError('a'.repeat(64))).toBe('must be at most 63 characters (it has 64)');
+    expect(dns1123LabelError('My_App')).toBe(
+      'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit',
+    );
     expect(dns1123SubdomainError('x..y')).toMatch(/a DNS-1123 subdomain/);
   });
 });

@@ -16,7 +16,6 @@ export {
   validateManifest,
   validateManifests,
 } from './manifest.js';
-export { dnsLabelError, dnsSubdomainError } from './metadata.js';
 export { KNOWN_STEP_NAMES, type ValidateStepConfigOptions, validateStepConfig } from './steps.js';
 export { type ValidateSubscriptionOptions, validateSubscription } from './subscriptions.js';
 

@@ -1,9 +1,8 @@
 // ObjectMeta checks the apiserver applies on create (the CRD schemas leave `metadata` untyped).
+import { dns1123LabelError, dns1123SubdomainError } from '../names.js';
 import { childPath, didYouMean, indexPath, isObject, show, type ValidationIssue } from './issues.js';
 import type { KindInfo } from './kinds.js';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
@@ -26,31 +25,13 @@ const OBJECT_META_FIELDS = [
   'selfLink',
 ];
 
-/** Why `value` is not a DNS-1123 label (≤63 chars), or undefined when it is one. */
-export function dnsLabelError(value: string): string | undefined {
-  if (value.length > 63) return `must be at most 63 characters (it has ${value.length})`;
-  if (!DNS_LABEL.test(value)) {
-    return 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit';
-  }
-  return undefined;
-}
-
-/** Why `value` is not a DNS-1123 subdomain (≤253 chars), or undefined when it is one. */
-export function dnsSubdomainError(value: string): string | undefined {
-  if (value.length > 253) return `must be at most 253 characters (it has ${value.length})`;
-  if (!DNS_SUBDOMAIN.test(value)) {
-    return 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
-  }
-  return undefined;
-}
-
 /** Why `key` is not a qualified name (`[prefix/]name`), or undefined. */
 function qualifiedNameError(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined) {
-    const prefixError = prefix === '' ? 'must not be empty' : dnsSubdomainError(prefix);
+    const prefixError = prefix === '' ? 'must not be empty' : dns1123SubdomainError(prefix);
     if (prefixError) return `its prefix ${show(prefix)} ${prefixError}`;
   }
   if (name.length === 0 || name.length > 63)
@@ -128,7 +109,7 @@ export function validateMetadata(metadata: unknown, info: KindInfo, issues: Vali
   } else if (typeof name !== 'string') {
     issues.push({ path: namePath, message: `expected a string, got ${show(name)}`, rule: 'type' });
   } else {
-    const error = info.nameRule === 'label' ? dnsLabelError(name) : dnsSubdomainError(name);
+    const error = info.nameRule === 'label' ? dns1123LabelError(name) : dns1123SubdomainError(name);
     if (error) {
       const reason = info.nameReason ? ` (${info.nameReason})` : '';
       issues.push({
@@ -153,7 +134,7 @@ export function validateMetadata(metadata: unknown, info: KindInfo, issues: Vali
         rule: 'type',
       });
     } else {
-      const error = dnsLabelError(namespace);
+      const error = dns1123LabelError(namespace);
       if (error)
         issues.push({
           path: namespacePath,
