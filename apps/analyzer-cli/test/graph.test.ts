@@ -1,7 +1,7 @@
 // `image-factory graph`: base image -> image -> consumer, with cascades; cycles are errors.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildImageGraph, findCycles, renderGraph } from '../src/lib/graph.js';
+import { buildImageGraph, cycleErrors, renderGraph } from '../src/lib/graph.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir, writeFiles } from './helpers/git-repos.js';
 
@@ -141,22 +141,26 @@ describe('graph', () => {
 describe('the graph model', () => {
   it('finds each cycle once, in a canonical rotation', () => {
     expect(
-      findCycles([
-        ['c', ['a']],
-        ['a', ['b']],
-        ['b', ['c']],
-        ['d', ['d']],
-        ['e', []],
-      ]),
+      cycleErrors(
+        new Map([
+          ['c', ['a']],
+          ['a', ['b']],
+          ['b', ['c']],
+          ['d', ['d']],
+          ['e', []],
+        ]),
+      ),
     ).toEqual([
       'base-image cycle: a -> b -> c -> a (each image is built from the next)',
       'base-image cycle: d -> d (each image is built from the next)',
     ]);
     expect(
-      findCycles([
-        ['a', ['b']],
-        ['b', []],
-      ]),
+      cycleErrors(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
     ).toEqual([]);
   });
 

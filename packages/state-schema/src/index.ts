@@ -67,6 +67,7 @@ export {
   tryParseImageReference,
   withDefaultTag,
 } from './reference.js';
+export { findCycles } from './rules.js';
 export { isNoInformation } from './runtime-fields.js';
 export type { Refusal, RefusalReason, SafeResult, StateRoot } from './safe-fs.js';
 export {

@@ -2,7 +2,7 @@
  * The dependency graph of a state: base image → managed image → consumer, including cascades
  * (a managed image built on another managed image). Pure and deterministic: nodes and edges sorted.
  */
-import type { FactoryState } from '@image-factory/state-schema';
+import { type FactoryState, findCycles } from '@image-factory/state-schema';
 
 /** Kinds of node: a watched base/external image, an image the factory builds, a repository it updates. */
 export type GraphNodeKind = 'base' | 'image' | 'consumer';
@@ -89,8 +89,10 @@ export function buildImageGraph(state: Pick<FactoryState, 'managedImages' | 'bas
     }
   }
   errors.push(
-    ...findCycles(
-      state.managedImages.map((image) => [image.name, image.baseImages.filter((n) => managedNames.has(n))]),
+    ...cycleErrors(
+      new Map(
+        state.managedImages.map((image) => [image.name, image.baseImages.filter((n) => managedNames.has(n))]),
+      ),
     ),
   );
   if (errors.length > 0) return { ok: false, errors };
@@ -113,32 +115,14 @@ export function buildImageGraph(state: Pick<FactoryState, 'managedImages' | 'bas
   return { ok: true, graph: { nodes: [...nodes.values()].sort(byId), edges: sortedEdges, cascades } };
 }
 
-/** Every cycle among managed images (`a -> b -> a`, where `b` is built from `a`), each reported once. */
-export function findCycles(dependencies: readonly (readonly [string, readonly string[]])[]): string[] {
-  const graph = new Map(dependencies.map(([name, deps]) => [name, [...deps].sort()]));
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const cycles: string[] = [];
-  const visit = (name: string) => {
-    state.set(name, 'visiting');
-    stack.push(name);
-    for (const dep of graph.get(name) ?? []) {
-      const seen = state.get(dep);
-      if (seen === 'visiting') {
-        const cycle = stack.slice(stack.indexOf(dep));
-        // Rotate so that the smallest name comes first: one canonical form per cycle.
-        const start = cycle.indexOf([...cycle].sort()[0] as string);
-        const canonical = [...cycle.slice(start), ...cycle.slice(0, start)];
-        cycles.push(
-          `base-image cycle: ${[...canonical, canonical[0]].join(' -> ')} (each image is built from the next)`,
-        );
-      } else if (seen === undefined && graph.has(dep)) visit(dep);
-    }
-    stack.pop();
-    state.set(name, 'done');
-  };
-  for (const name of [...graph.keys()].sort()) if (!state.has(name)) visit(name);
-  return [...new Set(cycles)].sort();
+/**
+ * Every cycle among managed images (`a -> b -> a`, where `b` is built from `a`), each reported once,
+ * found by state-schema's {@link findCycles} (the loader's own check).
+ */
+export function cycleErrors(dependencies: ReadonlyMap<string, readonly string[]>): string[] {
+  return findCycles(dependencies).map(
+    (cycle) => `base-image cycle: ${[...cycle, cycle[0]].join(' -> ')} (each image is built from the next)`,
+  );
 }
 
 /** Renders the graph as Mermaid (`flowchart LR`), Graphviz DOT or JSON; ends with a newline. */
