@@ -25,8 +25,8 @@ export interface IAnalysisTemplate extends IAnalysisTemplateRef {
   readonly requiredArgumentNames: readonly string[];
 }
 
-/** Props of an {@link AnalysisTemplate}. */
-export interface AnalysisTemplateProps extends KargoObjectProps {
+/** The spec of an analysis template: what {@link AnalysisTemplate} and ClusterAnalysisTemplate share. */
+export interface AnalysisTemplateSpecProps {
   /**
    * Arguments, referenced as `{{args.<name>}}`. Every argument a Stage passes must be declared.
    *
@@ -46,6 +46,9 @@ export interface AnalysisTemplateProps extends KargoObjectProps {
    */
   readonly dryRunMetrics?: readonly string[];
 }
+
+/** Props of an {@link AnalysisTemplate}. */
+export interface AnalysisTemplateProps extends KargoObjectProps, AnalysisTemplateSpecProps {}
 
 /**
  * An Argo Rollouts AnalysisTemplate, used by Kargo Stage verification. Lives in the project

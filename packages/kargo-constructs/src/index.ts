@@ -4,6 +4,7 @@ export type { AnalysisArgument, AnalysisMetric } from './analysis.js';
 export {
   AnalysisTemplate,
   type AnalysisTemplateProps,
+  type AnalysisTemplateSpecProps,
   type IAnalysisTemplate,
   type IAnalysisTemplateRef,
 } from './analysis-template.js';
@@ -85,7 +86,7 @@ export {
   STAGE_NAME_PATTERN_PREFIXES,
   type StageSelector,
 } from './promotion-policy.js';
-export { PromotionTask, type PromotionTaskProps } from './promotion-task.js';
+export { PromotionTask, type PromotionTaskProps, type PromotionTaskSpecProps } from './promotion-task.js';
 export * as runtime from './runtime.js';
 export {
   type AutoPromotionSelectionPolicy,

@@ -9,8 +9,8 @@ import { renderTaskSpec, requiredTaskVars, taskSpecIssues } from './private/task
 import { addKargoValidation } from './private/validation.js';
 import type { IPromotionTaskRef, Step } from './steps/step.js';
 
-/** Props of a {@link PromotionTask}. */
-export interface PromotionTaskProps extends KargoObjectProps {
+/** The spec of a promotion task: what {@link PromotionTask} and ClusterPromotionTask share. */
+export interface PromotionTaskSpecProps {
   /**
    * The steps (built-in or custom steps; tasks cannot run other tasks). More can be added with
    * `addStep()`; at least one is required at synth time. Inside a task, read earlier outputs with
@@ -27,6 +27,9 @@ export interface PromotionTaskProps extends KargoObjectProps {
    */
   readonly vars?: Readonly<Record<string, string | undefined>>;
 }
+
+/** Props of a {@link PromotionTask}. */
+export interface PromotionTaskProps extends KargoObjectProps, PromotionTaskSpecProps {}
 
 /**
  * A Kargo PromotionTask: a reusable list of promotion steps, run from a Stage's promotion template
