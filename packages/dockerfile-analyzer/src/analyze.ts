@@ -17,7 +17,7 @@ import {
 } from './finding.js';
 import { type DetectedDirectives, detectDirectives } from './parser/directives.js';
 import { canonicalPlatform, LINUX_AMD64 } from './platform.js';
-import { type ImageOccurrence, RULES, type RuleContext, type RuleFinding } from './rules/index.js';
+import { type ImageOccurrence, RULES, type RuleContext } from './rules/index.js';
 
 /** At most this many problems are reported per file; the rest are summarized in one problem. */
 export const MAX_PROBLEMS = 200;
@@ -61,42 +61,19 @@ function analyze(text: string, options: AnalyzeOptions): DockerfileAnalysis {
 
   const seen = new Set<string>();
   const ruleImages: ImageOccurrence[] = [];
-  for (let i = 0; i < occurrences.length; i++) {
-    const occurrence = occurrences[i]!;
+  for (const occurrence of occurrences) {
     if (seen.has(occurrence.written.normalized)) continue;
     seen.add(occurrence.written.normalized);
     ruleImages.push(occurrence);
   }
-  const context: RuleContext = {
-    parsed: evaluation.parsed,
-    stages: evaluation.stages,
-    metaArgs: evaluation.metaArgs,
-    automaticArgs: evaluation.automaticArgs,
-    globalArgs: evaluation.globalArgs,
-    knownArgNames: evaluation.knownArgNames,
-    metaArgsFailed: evaluation.metaArgsFailed,
-    failedArgs: evaluation.failedArgs,
-    budget: evaluation.budget,
-    buildArgs: evaluation.buildArgs,
-    targetPlatform: evaluation.targetPlatform,
-    targetIndex: evaluation.targetIndex,
-    reachable: evaluation.reachable,
-    images: ruleImages,
-  };
+  const context: RuleContext = { ...evaluation, images: ruleImages };
   const directives = detectDirectives(text);
   const config = checkConfig(directives, evaluation.buildArgs, sink);
-  const findings: RuleFinding[] = [];
-  for (let r = 0; r < RULES.length; r++) {
-    const rule = RULES[r]!;
+  for (const rule of RULES) {
     if (config.skipAll ? BUILDKIT_CHECKS.has(rule.code) : config.skip.has(rule.code)) continue;
-    rule.check(context, findings);
-    if (findings.length === 0) continue;
     const severity = config.error && BUILDKIT_CHECKS.has(rule.code) ? 'error' : 'warning';
-    for (let f = 0; f < findings.length; f++) {
-      const finding = findings[f]!;
-      sink.add(rule.code, finding.line, finding.message, finding.hint, severity);
-    }
-    findings.length = 0;
+    for (const { line, message, hint } of rule.check(context))
+      sink.add(rule.code, line, message, hint, severity);
   }
 
   const syntax = syntaxDirective(directives, sink);
@@ -119,77 +96,57 @@ interface Occurrence extends ImageOccurrence {
 }
 
 function collectImages(evaluation: Evaluation): Occurrence[] {
-  const out: Occurrence[] = [];
+  const { stages, reachable } = evaluation;
   const targetPlatform = canonicalPlatform(evaluation.targetPlatform);
   // Stages whose ONBUILD triggers run in this build: the bases of reachable stages.
   const triggered = new Set<number>();
-  // Index loops in this per-file code: `for...of` allocates an iterator result per element until
-  // the function is optimised, which most of a run's files never see.
-  const stages = evaluation.stages;
-  for (let i = 0; i < stages.length; i++) {
-    const stage = stages[i]!;
-    if (stage.base.kind === 'stage' && evaluation.reachable.has(stage.index)) triggered.add(stage.base.index);
+  for (const { base, index } of stages) {
+    if (base.kind === 'stage' && reachable.has(index)) triggered.add(base.index);
   }
-  // Object literals are written out in full: `{ ...common, more }` is very slow in V8.
-  for (let i = 0; i < stages.length; i++) {
-    const stage = stages[i]!;
-    const reachable = evaluation.reachable.has(stage.index);
-    const label = stage.name ?? `stage-${stage.index}`;
+  const out: Occurrence[] = [];
+  for (const stage of stages) {
+    const common = { stageIndex: stage.index, stage: stage.name ?? `stage-${stage.index}` };
+    const stageReachable = reachable.has(stage.index);
     if (stage.base.kind === 'image') {
       out.push({
+        ...common,
         written: stage.base.ref,
         raw: stage.base.raw,
         source: 'from',
-        stageIndex: stage.index,
-        stage: label,
         line: stage.node.startLine,
         platform: stage.platform ? canonicalPlatform(stage.platform) : targetPlatform,
         onbuild: false,
-        reachable,
+        reachable: stageReachable,
       });
     }
-    for (let j = 0; j < stage.sources.length; j++) {
-      const source = stage.sources[j]!;
+    const sources = [
+      ...stage.sources.map((source) => ({ source, onbuild: false, reachable: stageReachable })),
+      // ONBUILD triggers run when a reachable stage builds on this one.
+      ...stage.triggers.flatMap((trigger) =>
+        trigger.sources.map((source) => ({ source, onbuild: true, reachable: triggered.has(stage.index) })),
+      ),
+    ];
+    for (const { source, onbuild, reachable: sourceReachable } of sources) {
       if (source.target.kind !== 'image') continue;
       out.push({
+        ...common,
         written: source.target.ref,
         raw: source.target.raw,
         source: source.kind,
-        stageIndex: stage.index,
-        stage: label,
         line: source.line,
         platform: targetPlatform,
-        onbuild: false,
-        reachable,
+        onbuild,
+        reachable: sourceReachable,
       });
     }
-    for (let j = 0; j < stage.triggers.length; j++) {
-      const sources = stage.triggers[j]!.sources;
-      for (let k = 0; k < sources.length; k++) {
-        const source = sources[k]!;
-        if (source.target.kind !== 'image') continue;
-        out.push({
-          written: source.target.ref,
-          raw: source.target.raw,
-          source: source.kind,
-          stageIndex: stage.index,
-          stage: label,
-          line: source.line,
-          platform: targetPlatform,
-          onbuild: true,
-          reachable: triggered.has(stage.index),
-        });
-      }
-    }
   }
-  // Usually in line order already (sort copies the array even then). Stable, like the sort.
-  return inLineOrder(out) ? out : out.sort((a, b) => a.line - b.line);
+  // Stable: occurrences on one line keep their order.
+  return out.sort((a, b) => a.line - b.line);
 }
 
 function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
   const byKey = new Map<string, { first: Occurrence; reachable: boolean; lines: number[] }>();
-  for (let i = 0; i < occurrences.length; i++) {
-    const occurrence = occurrences[i]!;
+  for (const occurrence of occurrences) {
     const key = `${referenceKey(occurrence.written)}\n${occurrence.source}\n${occurrence.platform}\n${occurrence.onbuild}`;
     const existing = byKey.get(key);
     if (existing) {
@@ -199,12 +156,10 @@ function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
       byKey.set(key, { first: occurrence, reachable: occurrence.reachable, lines: [occurrence.line] });
     }
   }
-  const images: DockerfileImage[] = [];
-  byKey.forEach(({ first, reachable, lines }) => {
+  return [...byKey.values()].map(({ first, reachable, lines }) => {
     const pulled = withDefaultTag(first.written);
-    // Written out in documentation order with tag and digest always present (JSON leaves out the
-    // undefined ones): one object shape, no spreads, for a loop that runs for every image.
-    images.push({
+    // In documentation order; JSON leaves out an undefined tag or digest.
+    return {
       reference: pulled.normalized,
       familiar: pulled.familiar,
       name: pulled.name,
@@ -220,16 +175,14 @@ function deduplicate(occurrences: readonly Occurrence[]): DockerfileImage[] {
       onbuild: first.onbuild,
       reachable,
       line: first.line,
-      lines: lines.length === 1 ? lines : lines.sort((a, b) => a - b),
-    });
+      lines: lines.sort((a, b) => a - b),
+    };
   });
-  return images;
 }
 
 function toStage(stage: Evaluation['stages'][number], evaluation: Evaluation): DockerfileStage {
-  const base = stage.base;
-  // No spreads (slow before optimisation): optional keys are present with `undefined`, which JSON
-  // leaves out.
+  const { base } = stage;
+  // JSON leaves out the optional keys that are undefined.
   return {
     index: stage.index,
     name: stage.name,
@@ -308,12 +261,8 @@ function syntaxDirective(directives: DetectedDirectives, sink: ProblemSink): Syn
 }
 
 function finishProblems(problems: DockerfileProblem[]): DockerfileProblem[] {
-  const sorted = inLineOrder(problems)
-    ? problems
-    : problems
-        .map((problem, order) => ({ problem, order }))
-        .sort((a, b) => a.problem.line - b.problem.line || a.order - b.order)
-        .map(({ problem }) => problem);
+  // Stable: problems on one line keep the order they were found in.
+  const sorted = [...problems].sort((a, b) => a.line - b.line);
   if (sorted.length <= MAX_PROBLEMS) return sorted;
   const kept = sorted.slice(0, MAX_PROBLEMS);
   const omitted = sorted.slice(MAX_PROBLEMS);
@@ -326,10 +275,4 @@ function finishProblems(problems: DockerfileProblem[]): DockerfileProblem[] {
     hint: 'fix the problems above first; is this file really a Dockerfile?',
   });
   return kept;
-}
-
-/** True when `items` are already sorted by line (the usual case: nothing to reorder). */
-function inLineOrder(items: readonly { readonly line: number }[]): boolean {
-  for (let i = 1; i < items.length; i++) if (items[i - 1]!.line > items[i]!.line) return false;
-  return true;
 }

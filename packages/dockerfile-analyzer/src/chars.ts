@@ -34,11 +34,6 @@ export function isDigit(cp: number): boolean {
 
 /** `strings.TrimLeftFunc(s, unicode.IsSpace)`. */
 export function trimLeftSpace(s: string): string {
-  // Fast path: most lines start with a printable ASCII character. The length is checked first:
-  // reading past the end (an empty line) deoptimises the callers' compiled code.
-  if (s.length === 0) return s;
-  const first = s.charCodeAt(0);
-  if (first > 0x20 && first < 0x7f) return s;
   let i = 0;
   while (i < s.length) {
     const cp = s.codePointAt(i) ?? 0;

@@ -77,51 +77,46 @@ export function parsePlatform(specifier: string, defaults: Platform = LINUX_AMD6
   if (specifier.includes('*')) return fail(specifier, 'wildcards not yet supported');
   const parts = specifier.split('/');
   if (parts.length > 3) return fail(specifier, 'cannot parse platform specifier');
-  let osPart = parts[0] ?? '';
-  let osVersion = '';
-  const versioned = OS_WITH_VERSION.exec(osPart);
-  if (versioned) {
-    osPart = versioned[1] ?? '';
-    osVersion = versioned[2] ?? '';
-  }
-  // Index loop over the parts (no spread: it costs microseconds per call before optimisation).
-  for (let i = 0; i < parts.length; i++) {
-    const part = i === 0 ? osPart : (parts[i] ?? '');
+  const versioned = OS_WITH_VERSION.exec(parts[0] ?? '');
+  const osPart = versioned ? (versioned[1] ?? '') : (parts[0] ?? '');
+  const osVersion = versioned ? (versioned[2] ?? '') : '';
+  for (const part of [osPart, ...parts.slice(1)]) {
     if (!COMPONENT.test(part)) return fail(specifier, `invalid platform component "${part}"`);
   }
   const os = normalizeOS(osPart);
+  const [, archPart = '', variantPart = ''] = parts;
   if (parts.length === 1) {
     if (KNOWN_OS.has(os)) {
       return ok({ os, architecture: defaults.architecture, variant: defaults.variant, osVersion });
     }
-    const arch = normalizeArch(osPart, '');
-    const architecture = arch[0];
-    let variant = arch[1];
-    if (architecture === 'arm' && variant === 'v7') variant = '';
+    // A bare architecture: `arm` means `arm` with no variant here, like containerd's Parse.
+    const { architecture, variant } = withoutDefaultArmVariant(normalizeArch(osPart, ''));
     if (KNOWN_ARCH.has(architecture)) return ok({ os: defaults.os, architecture, variant, osVersion: '' });
     return fail(specifier, 'unknown operating system or architecture');
   }
   if (parts.length === 2) {
-    const arch = normalizeArch(parts[1] ?? '', '');
-    const architecture = arch[0];
-    let variant = arch[1];
-    if (architecture === 'arm' && variant === 'v7') variant = '';
-    return ok({ os, architecture, variant, osVersion });
+    return ok({ os, ...withoutDefaultArmVariant(normalizeArch(archPart, '')), osVersion });
   }
-  const arch = normalizeArch(parts[1] ?? '', parts[2] ?? '');
-  const architecture = arch[0];
-  let variant = arch[1];
-  if (architecture === 'arm64' && variant === '') variant = 'v8';
-  return ok({ os, architecture, variant, osVersion });
+  const { architecture, variant } = normalizeArch(archPart, variantPart);
+  // containerd keeps an explicit arm64 variant, defaulting it to v8 when given empty.
+  return ok({
+    os,
+    architecture,
+    variant: architecture === 'arm64' && variant === '' ? 'v8' : variant,
+    osVersion,
+  });
+}
+
+/** containerd's Parse drops the `v7` variant that Normalize gives a bare `arm`. */
+function withoutDefaultArmVariant(arch: Arch): Arch {
+  return arch.architecture === 'arm' && arch.variant === 'v7' ? { ...arch, variant: '' } : arch;
 }
 
 /** containerd's `platforms.Normalize`: the canonical variant (`arm` -> `arm/v7`, `arm64/v8` -> `arm64`). */
 export function normalizePlatform(platform: Platform): Platform {
-  const arch = normalizeArch(platform.architecture, platform.variant);
   return {
     os: normalizeOS(platform.os),
-    architecture: arch[0],
-    variant: arch[1],
+    ...normalizeArch(platform.architecture, platform.variant),
     osVersion: platform.osVersion,
   };
 }
@@ -145,33 +140,35 @@ function normalizeOS(os: string): string {
   return lower === 'macos' ? 'darwin' : lower;
 }
 
-/**
- * Returns `[architecture, variant]`. Callers index the pair instead of destructuring it: array
- * destructuring runs the iterator protocol, about a microsecond per call before optimisation.
- */
-function normalizeArch(arch: string, variant: string): [string, string] {
+interface Arch {
+  readonly architecture: string;
+  readonly variant: string;
+}
+
+/** containerd's `normalizeArch`: canonical architecture names and variants. */
+function normalizeArch(arch: string, variant: string): Arch {
   const a = arch.toLowerCase();
   const v = variant.toLowerCase();
   switch (a) {
     case 'i386':
-      return ['386', ''];
+      return { architecture: '386', variant: '' };
     case 'x86_64':
     case 'x86-64':
     case 'amd64':
-      return ['amd64', v === 'v1' ? '' : v];
+      return { architecture: 'amd64', variant: v === 'v1' ? '' : v };
     case 'aarch64':
     case 'arm64':
-      return ['arm64', v === '8' || v === 'v8' || v === 'v8.0' ? '' : v];
+      return { architecture: 'arm64', variant: v === '8' || v === 'v8' || v === 'v8.0' ? '' : v };
     case 'armhf':
-      return ['arm', 'v7'];
+      return { architecture: 'arm', variant: 'v7' };
     case 'armel':
-      return ['arm', 'v6'];
+      return { architecture: 'arm', variant: 'v6' };
     case 'arm':
-      if (v === '' || v === '7') return ['arm', 'v7'];
-      if (v === '5' || v === '6' || v === '8') return ['arm', `v${v}`];
-      return ['arm', v];
+      if (v === '' || v === '7') return { architecture: 'arm', variant: 'v7' };
+      if (v === '5' || v === '6' || v === '8') return { architecture: 'arm', variant: `v${v}` };
+      return { architecture: 'arm', variant: v };
     default:
-      return [a, v];
+      return { architecture: a, variant: v };
   }
 }
 

@@ -98,17 +98,11 @@ export function evaluateMetaArgs(
 ): { env: ReadonlyMap<string, string>; failed: boolean; failedNames: ReadonlySet<string> } {
   // No meta ARGs (many files): the automatic args are the whole environment.
   if (metaArgs.length === 0) return { env: base, failed: false, failedNames: NO_NAMES };
-  // Copied with forEach: `new Map(map)` walks the source through the iterator protocol, which
-  // allocates per entry in code that has not been optimised yet (every file of a run needs a copy).
-  const env = new Map<string, string>();
-  base.forEach((value, key) => {
-    env.set(key, value);
-  });
+  const env = new Map(base);
   const view = mapEnv(env);
   let failed = false;
   const failedNames = new Set<string>();
-  for (let i = 0; i < metaArgs.length; i++) {
-    const arg = metaArgs[i]!;
+  for (const arg of metaArgs) {
     const override = buildArgs.get(arg.key);
     if (override !== undefined) {
       env.set(arg.key, override);

@@ -14,10 +14,7 @@ const NO_FLAGS: readonly FlagValue[] = [];
 export function readFlags(words: readonly string[]): readonly FlagValue[] {
   if (words.length === 0) return NO_FLAGS;
   const out: FlagValue[] = [];
-  // Index loops in the analyzer's per-instruction code: `for...of` runs the iterator protocol, several
-  // times slower than indexing until the code is optimised, which most of a run's files never see.
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
+  for (const word of words) {
     if (word === '--') break;
     const body = word.startsWith('--') ? word.slice(2) : word;
     const eq = body.indexOf('=');

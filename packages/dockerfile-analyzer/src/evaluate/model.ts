@@ -123,7 +123,7 @@ export class ProblemSink {
     hint?: string,
     severity?: DockerfileProblem['severity'],
   ): void {
-    // `hint` is always present (JSON leaves it out when undefined): one object shape, no spread.
+    // JSON leaves `hint` out when it is undefined.
     this.problems.push({
       line,
       code,

@@ -32,8 +32,7 @@ export function readSources(node: Node, dir: StageDirectory, sink: ProblemSink |
 /** An ONBUILD instruction: its trigger text and references. */
 export function readTrigger(node: Node, dir: StageDirectory, sink: ProblemSink): TriggerModel | undefined {
   const flags = readFlags(node.flags);
-  for (let i = 0; i < flags.length; i++)
-    sink.add('InvalidFlag', node.startLine, `Unknown flag: ${shorten(flags[i]!.name)}`);
+  for (const flag of flags) sink.add('InvalidFlag', node.startLine, `Unknown flag: ${shorten(flag.name)}`);
   const trigger = node.trigger;
   if (!trigger) {
     sink.add('InvalidOnbuild', node.startLine, 'ONBUILD requires at least one argument');
@@ -57,8 +56,7 @@ function readCopy(node: Node, dir: StageDirectory, sink: ProblemSink | undefined
   let from: string | undefined;
   let seen = false;
   const flags = readFlags(node.flags);
-  for (let i = 0; i < flags.length; i++) {
-    const flag = flags[i]!;
+  for (const flag of flags) {
     if (flag.name !== 'from') continue;
     if (seen) {
       sink?.add('InvalidFlag', node.startLine, 'Duplicate flag specified: from');
@@ -140,8 +138,7 @@ function resolveNamed(
 function readRun(node: Node, dir: StageDirectory, sink: ProblemSink | undefined): SourceModel[] {
   const sources: SourceModel[] = [];
   const flags = readFlags(node.flags);
-  for (let i = 0; i < flags.length; i++) {
-    const flag = flags[i]!;
+  for (const flag of flags) {
     if (flag.name !== 'mount') continue;
     if (flag.value === undefined) {
       sink?.add('InvalidFlag', node.startLine, 'Missing a value on flag: mount', 'write --mount=<options>');
@@ -175,8 +172,7 @@ function readMountFrom(value: string, line: number, sink: ProblemSink | undefine
   }
   let type = 'bind';
   let from = '';
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
+  for (const field of fields) {
     const eq = field.indexOf('=');
     const key = (eq === -1 ? field : field.slice(0, eq)).toLowerCase();
     if (eq === -1) {

@@ -56,8 +56,7 @@ export function readFrom(node: Node, sink: ProblemSink): FromShape {
   let platformWord: string | undefined;
   let platformSeen = false;
   const flags = readFlags(node.flags);
-  for (let i = 0; i < flags.length; i++) {
-    const flag = flags[i]!;
+  for (const flag of flags) {
     if (flag.name !== 'platform') {
       sink.add(
         'InvalidFlag',

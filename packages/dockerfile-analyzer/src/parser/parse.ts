@@ -56,7 +56,6 @@ export const MAX_LINE_BYTES = 65535;
 const HEREDOC = /^([0-9]*)<<(-?)([^<]*)$/;
 /** The words of instructions that have none (shared, never modified). */
 const NO_WORDS: readonly string[] = [];
-const HASH = 0x23;
 const SPACE = 0x20;
 const TAB = 0x09;
 const HEREDOC_INSTRUCTIONS = new Set(['add', 'copy', 'run']);
@@ -76,8 +75,8 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   let escapeToken = '\\';
   let next = 0;
 
-  // Runs for every line of every file: the length in UTF-16 units (3 bytes each at most) settles
-  // almost every line without counting bytes.
+  // BuildKit's scanner rejects lines over MAX_LINE_BYTES. A UTF-16 unit is at most 3 UTF-8 bytes,
+  // so only a line longer than a third of the limit needs its bytes counted.
   const tooLong = (index: number): boolean => {
     const line = lines[index] ?? '';
     if (line.length * 3 <= MAX_LINE_BYTES || utf8Length(line) <= MAX_LINE_BYTES) return false;
@@ -104,15 +103,15 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     }
   };
 
-  // Hot loop (it runs for every line of every file): continuations are found without allocating.
+  // BuildKit's parser.Parse (frontend/dockerfile/parser/parser.go): a comment line is dropped, an
+  // escape character at the end continues the instruction on the next line.
   scan: while (next < lines.length) {
     if (tooLong(next)) break;
     const startLine = next + 1;
     let first = trimLeftSpace(trimNewline(lines[next] ?? ''));
     next++;
     directive(first, startLine);
-    // Length checks before charCodeAt: reading past the end deoptimises this loop's compiled code.
-    if (first.length > 0 && first.charCodeAt(0) === HASH) first = '';
+    if (first.startsWith('#')) first = '';
     let cut = continuationAt(first, escapeToken);
     let continues = cut !== -1;
     let line = continues ? first.slice(0, cut) : first;
@@ -125,7 +124,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       next++;
       directive(current, next);
       const content = trimLeftSpace(current);
-      if (content.length > 0 && content.charCodeAt(0) === HASH) continue;
+      if (content.startsWith('#')) continue;
       if (content === '') {
         emptyContinuation = true;
         continue;
@@ -154,8 +153,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
         problems.push({ line: startLine, code: 'ParseError', message: (error as Error).message });
         heredocs = [];
       }
-      for (let h = 0; h < heredocs.length; h++) {
-        const heredoc = heredocs[h]!;
+      for (const heredoc of heredocs) {
         let terminated = false;
         while (next < lines.length) {
           if (tooLong(next)) break scan;
@@ -238,8 +236,7 @@ function heredocsFromLine(line: string): Heredoc[] {
     return [];
   }
   const heredocs: Heredoc[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
+  for (const word of words) {
     const match = HEREDOC.exec(word);
     const rest = match?.[3] ?? '';
     if (!match || rest === '') continue;

@@ -96,7 +96,11 @@ export function extractBuilderFlags(line: string): { rest: string; flags: readon
   }
 }
 
-/** Words separated by blanks, quotes and escapes kept (BuildKit's `parseWords`, used by ARG). */
+/**
+ * Words separated by blanks, quotes and escapes kept (BuildKit's `parseWords`, used by ARG). The
+ * character-by-character state machine mirrors BuildKit's
+ * (frontend/dockerfile/parser/line_parsers.go), including its final step past the last character.
+ */
 export function parseWords(rest: string, escapeToken: string): string[] {
   const words: string[] = [];
   const chars = Array.from(rest);

@@ -1,12 +1,12 @@
-import type { Rule } from './rule.js';
+import type { Rule, RuleFinding } from './rule.js';
 
 /** BuildKit's DuplicateStageName: two stages with the same (lowercased) name; the later one wins lookups. */
 export const duplicateStageName: Rule = {
   code: 'DuplicateStageName',
-  check(context, findings): void {
+  check(context) {
+    const findings: RuleFinding[] = [];
     const seen = new Map<string, number>();
-    for (let i = 0; i < context.stages.length; i++) {
-      const stage = context.stages[i]!;
+    for (const stage of context.stages) {
       if (stage.name === undefined) continue;
       const first = seen.get(stage.name);
       if (first !== undefined) {
@@ -17,5 +17,6 @@ export const duplicateStageName: Rule = {
         });
       } else seen.set(stage.name, stage.index);
     }
+    return findings;
   },
 };

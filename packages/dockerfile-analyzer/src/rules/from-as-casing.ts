@@ -1,11 +1,11 @@
-import type { Rule } from './rule.js';
+import type { Rule, RuleFinding } from './rule.js';
 
 /** BuildKit's FromAsCasing: `AS` must match the casing of `FROM` when FROM is all upper or all lower. */
 export const fromAsCasing: Rule = {
   code: 'FromAsCasing',
-  check(context, findings): void {
-    for (let i = 0; i < context.stages.length; i++) {
-      const stage = context.stages[i]!;
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const stage of context.stages) {
       const from = stage.node.keyword;
       const as = stage.asKeyword;
       if (as === undefined) continue;
@@ -19,5 +19,6 @@ export const fromAsCasing: Rule = {
         hint: `write ${lower ? 'as' : 'AS'}`,
       });
     }
+    return findings;
   },
 };

@@ -1,11 +1,11 @@
-import type { Rule } from './rule.js';
+import type { Rule, RuleFinding } from './rule.js';
 
 /** An image pinned to the mutable `latest` tag without a digest. */
 export const latestTag: Rule = {
   code: 'LatestTag',
-  check(context, findings): void {
-    for (let i = 0; i < context.images.length; i++) {
-      const image = context.images[i]!;
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const image of context.images) {
       if (image.written.tag !== 'latest' || image.written.digest !== undefined) continue;
       findings.push({
         line: image.line,
@@ -13,5 +13,6 @@ export const latestTag: Rule = {
         hint: 'pin a version tag (and ideally a digest)',
       });
     }
+    return findings;
   },
 };

@@ -1,11 +1,11 @@
-import type { Rule } from './rule.js';
+import type { Rule, RuleFinding } from './rule.js';
 
 /** BuildKit's NoEmptyContinuation: blank lines inside a continued instruction (future error). */
 export const noEmptyContinuation: Rule = {
   code: 'NoEmptyContinuation',
-  check(context, findings): void {
-    for (let i = 0; i < context.parsed.problems.length; i++) {
-      const problem = context.parsed.problems[i]!;
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const problem of context.parsed.problems) {
       if (problem.code !== 'NoEmptyContinuation') continue;
       findings.push({
         line: problem.line,
@@ -13,5 +13,6 @@ export const noEmptyContinuation: Rule = {
         hint: 'remove the blank line or end the instruction before it; empty continuation lines will become errors',
       });
     }
+    return findings;
   },
 };

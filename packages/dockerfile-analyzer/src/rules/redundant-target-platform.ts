@@ -1,12 +1,12 @@
-import type { Rule } from './rule.js';
+import type { Rule, RuleFinding } from './rule.js';
 
 /** BuildKit's RedundantTargetPlatform: `--platform=$TARGETPLATFORM` is what FROM does anyway. */
 export const redundantTargetPlatform: Rule = {
   code: 'RedundantTargetPlatform',
-  check(context, findings): void {
+  check(context) {
+    const findings: RuleFinding[] = [];
     const target = context.globalArgs.get('TARGETPLATFORM');
-    for (let i = 0; i < context.stages.length; i++) {
-      const stage = context.stages[i]!;
+    for (const stage of context.stages) {
       const lex = stage.platformLex;
       if (lex === undefined || stage.platformWord === undefined) continue;
       if (lex.matched.size !== 1 || lex.unmatched.size !== 0 || !lex.matched.has('TARGETPLATFORM')) continue;
@@ -17,5 +17,6 @@ export const redundantTargetPlatform: Rule = {
         hint: 'remove the --platform flag',
       });
     }
+    return findings;
   },
 };

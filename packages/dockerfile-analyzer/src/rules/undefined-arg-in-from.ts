@@ -1,5 +1,5 @@
 import { suggest } from '../suggest.js';
-import type { Rule } from './rule.js';
+import type { Rule, RuleFinding } from './rule.js';
 
 /**
  * BuildKit's UndefinedArgInFrom: a FROM image or `--platform` uses a variable that is neither a
@@ -7,9 +7,9 @@ import type { Rule } from './rule.js';
  */
 export const undefinedArgInFrom: Rule = {
   code: 'UndefinedArgInFrom',
-  check(context, findings): void {
-    for (let i = 0; i < context.stages.length; i++) {
-      const stage = context.stages[i]!;
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const stage of context.stages) {
       if (!stage.baseLex?.unmatched.size && !stage.platformLex?.unmatched.size) continue;
       const names = new Set([...(stage.baseLex?.unmatched ?? []), ...(stage.platformLex?.unmatched ?? [])]);
       for (const name of [...names].sort()) {
@@ -25,5 +25,6 @@ export const undefinedArgInFrom: Rule = {
         });
       }
     }
+    return findings;
   },
 };

@@ -1,12 +1,12 @@
 import { withDefaultTag } from '@image-factory/state-schema/reference';
-import type { Rule } from './rule.js';
+import type { Rule, RuleFinding } from './rule.js';
 
 /** An image with neither tag nor digest: BuildKit pulls `:latest`, which moves under you. */
 export const untaggedImage: Rule = {
   code: 'UntaggedImage',
-  check(context, findings): void {
-    for (let i = 0; i < context.images.length; i++) {
-      const image = context.images[i]!;
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const image of context.images) {
       if (image.written.tag !== undefined || image.written.digest !== undefined) continue;
       findings.push({
         line: image.line,
@@ -14,5 +14,6 @@ export const untaggedImage: Rule = {
         hint: 'pin a version tag (and ideally a digest)',
       });
     }
+    return findings;
   },
 };

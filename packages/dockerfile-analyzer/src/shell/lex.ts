@@ -1,4 +1,5 @@
-// Shell-word processing as BuildKit's frontend/dockerfile/shell lexer: quote removal, escapes
+// Shell-word processing as BuildKit's lexer (frontend/dockerfile/shell/lex.go), scanning
+// character by character as it does: quote removal, escapes
 // (with the Dockerfile's escape character) and variable expansion `$V`, `${V}`, `${V:-w}`,
 // `${V-w}`, `${V:+w}`, `${V+w}`, `${V:?m}`, `${V?m}`, `${V#p}`, `${V##p}`, `${V%p}`, `${V%%p}`,
 // `${V/p/r}`, `${V//p/r}`. Records which variable names were found and which were not.
@@ -98,23 +99,11 @@ function checkLength(value: string): void {
   if (value.length > MAX_WORD_LENGTH) throw new ExpansionLimitError('word');
 }
 
-/**
- * Splits on Go's `unicode.IsSpace`. Code points by index and runs sliced: `for...of` over a string
- * and `+=` per character are several times slower until the code is optimised.
- */
+/** The words of a word without quotes or variables: split on Go's `unicode.IsSpace`, like {@link Words}. */
 function splitWords(word: string): string[] {
-  const words: string[] = [];
-  let start = -1;
-  for (let i = 0; i < word.length; ) {
-    const cp = word.codePointAt(i) ?? 0;
-    if (isSpace(cp)) {
-      if (start !== -1) words.push(word.slice(start, i));
-      start = -1;
-    } else if (start === -1) start = i;
-    i += cp > 0xffff ? 2 : 1;
-  }
-  if (start !== -1) words.push(word.slice(start));
-  return words;
+  const words = new Words();
+  words.addString(word);
+  return words.get();
 }
 
 class Words {
@@ -135,11 +124,7 @@ class Words {
     this.inWord = true;
   }
   addString(s: string): void {
-    for (let i = 0; i < s.length; ) {
-      const cp = s.codePointAt(i) ?? 0;
-      this.addChar(cp);
-      i += cp > 0xffff ? 2 : 1;
-    }
+    for (const ch of s) this.addChar(ch.codePointAt(0) ?? 0);
   }
   addRawString(s: string): void {
     this.buf += s;
