@@ -4,6 +4,16 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  buildTestImages,
+  pushTag,
+  type RunningRegistry,
+  requireTool,
+  run,
+  startRegistry,
+  type TestImages,
+  writeHtpasswd,
+} from '@repo/registry-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DOCKER_MANIFEST,
@@ -16,12 +26,6 @@ import {
   RegistryResolver,
   type RegistryResolverOptions,
 } from '../src/index.js';
-import { buildTestImages, type TestImages } from './helpers/fixtures.js';
-import { writeHtpasswd } from './helpers/htpasswd.js';
-import { run } from './helpers/processes.js';
-import { type RunningRegistry, startRegistry } from './helpers/registry.js';
-import { pushTag } from './helpers/skopeo.js';
-import { requireTool } from './helpers/tools.js';
 
 const USER = 'alice';
 // A colon in the password: `auth` is split at the first colon only.

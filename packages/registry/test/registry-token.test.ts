@@ -4,6 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  buildTestImages,
+  pushTag,
+  type RunningRegistry,
+  startRegistry,
+  startTokenServer,
+  type TestImages,
+  type TokenServer,
+} from '@repo/registry-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   parseDockerConfig,
@@ -11,10 +20,6 @@ import {
   RegistryResolver,
   type RegistryResolverOptions,
 } from '../src/index.js';
-import { buildTestImages, type TestImages } from './helpers/fixtures.js';
-import { type RunningRegistry, startRegistry } from './helpers/registry.js';
-import { pushTag } from './helpers/skopeo.js';
-import { startTokenServer, type TokenServer } from './helpers/token-server.js';
 
 const SERVICE = 'image-factory-test-registry';
 const ISSUER = 'image-factory-test-issuer';

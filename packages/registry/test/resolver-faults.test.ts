@@ -4,6 +4,7 @@
 // recorded by an injected sleep (except where real waiting is the point).
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { freePort, type Handler, startServer, type TestServer } from '@repo/registry-testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   OCI_INDEX,
@@ -14,8 +15,6 @@ import {
   RegistryResolver,
   type RegistryResolverOptions,
 } from '../src/index.js';
-import { type Handler, startServer, type TestServer } from './helpers/http-server.js';
-import { freePort } from './helpers/registry.js';
 
 const USER = 'carol';
 const PASSWORD = 'leak-check-SECRET';

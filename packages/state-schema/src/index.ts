@@ -3,6 +3,8 @@ export {
   ANALYZER_CLI_VERSION,
   DEFAULT_ANALYSIS_IMAGE,
 } from './analysis-image.js';
+export type { BaseImageDigestChange, BaseImageDigestObservation } from './base-image-digest.js';
+export { applyBaseImageDigest, recordBaseImageDigest, UPDATE_HISTORY_LIMIT } from './base-image-digest.js';
 export type { VersionIncrement } from './build-workflow.js';
 export {
   BUILD_WORKFLOW_INPUTS,

@@ -38,6 +38,7 @@ export async function pushTag(
   ];
   await run(skopeo, args, {
     env: {
+      // biome-ignore lint/style/noProcessEnv: skopeo gets the test's PATH and nothing else of its environment
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: workDir,
       TMPDIR: workDir,

@@ -11,6 +11,7 @@ const INSTALL_HINT: Readonly<Record<string, string>> = {
 
 /** The absolute path of `name` on PATH. @throws Error naming the package to install. */
 export function requireTool(name: string): string {
+  // biome-ignore lint/style/noProcessEnv: a test helper finding the real tools on the test's PATH
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, name);
@@ -23,6 +24,6 @@ export function requireTool(name: string): string {
   }
   const hint = INSTALL_HINT[name] ?? `install ${name}`;
   throw new Error(
-    `${name} is not installed, and the registry tests run it for real: ${hint} (.ci/run installs it)`,
+    `${name} is not installed, and registry tests run it for real: ${hint} (.ci/run installs it)`,
   );
 }
