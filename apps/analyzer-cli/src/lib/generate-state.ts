@@ -286,7 +286,7 @@ async function readWorkflowInputs(
     warnings.push(`${label}: ${messageOf(error)}; its inputs are not known, so its rebuilds are not pinned`);
     return null;
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const [error] = doc.errors;
   if (error !== undefined) {
     const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
