@@ -21,7 +21,7 @@ import {
   writeFiles,
 } from './helpers/git-repos.js';
 import { type HttpGitServer, startHttpGitServer } from './helpers/http-git.js';
-import { runWorkflow } from './helpers/workflow-runner.js';
+import { fakeDocker, type RunOptions, runWorkflow } from './helpers/workflow-runner.js';
 
 const scratch = tempDir('if-generate');
 let n = 0;
@@ -242,6 +242,70 @@ describe('generate-state', () => {
     expect(result.stderr).toMatch(/warning: .*images\/broken\.yaml/);
   });
 
+  it("records the workflow_dispatch inputs of a team's own workflow, read from the source repository", async () => {
+    const { root, state, template } = setup();
+    const source = join(root, 'git', 'github', 'acme', 'platform.git');
+    writeFileSync(
+      join(state, 'images.yaml'),
+      read(join(state, 'images.yaml')).replace(
+        '    dockerfile: worker/Dockerfile\n',
+        '    dockerfile: worker/Dockerfile\n    workflow: worker.yml\n',
+      ),
+    );
+    const generate = () =>
+      runCli(['generate-state', '--state-dir', state, '--git-url-template', template], {
+        env: { SOURCE_DATE_EPOCH: EPOCH },
+      });
+    pushFiles(
+      source,
+      {
+        '.github/workflows/worker.yml': [
+          'name: build worker',
+          'on:',
+          '  push: {branches: [main]}',
+          '  workflow_dispatch:',
+          '    inputs:',
+          '      reason: {type: string, required: false}',
+          '      pins: {type: string, required: false}',
+          '      environment: {type: choice, options: [dev, prod]}',
+          'jobs: {}',
+          '',
+        ].join('\n'),
+      },
+      'a team workflow that takes pins',
+    );
+    await generate();
+    expect(stateYaml(state, 'worker').workflowInputs).toEqual(['environment', 'pins', 'reason']);
+    // The field sits with the other discovered fields, before the build record.
+    expect(read(join(state, 'images', 'worker.yaml'))).toMatch(/baseImages:\n(?: +- .*\n)+workflowInputs:\n/);
+    const loaded = await loadState(state);
+    expect(loaded.ok && loaded.state.managedImages.find((i) => i.name === 'worker')?.workflowInputs).toEqual([
+      'environment',
+      'pins',
+      'reason',
+    ]);
+
+    pushFiles(
+      source,
+      { '.github/workflows/worker.yml': 'on: [push, workflow_dispatch]\njobs: {}\n' },
+      'no inputs',
+    );
+    await generate();
+    expect(stateYaml(state, 'worker').workflowInputs).toEqual([]);
+
+    pushFiles(source, { '.github/workflows/worker.yml': 'on:\n  workflow_dispatch: [\n' }, 'broken');
+    const broken = await generate();
+    expect(broken.stderr + broken.stdout).toMatch(
+      /acme\/platform:\.github\/workflows\/worker\.yml:[1-9]\d*:[1-9]\d*: not valid YAML/,
+    );
+    expect(stateYaml(state, 'worker')).not.toHaveProperty('workflowInputs');
+
+    pushFiles(source, { '.github/workflows/worker.yml': 'on: push\njobs: {}\n' }, 'not dispatchable');
+    const push = await generate();
+    expect(push.stderr + push.stdout).toContain('has no workflow_dispatch trigger');
+    expect(stateYaml(state, 'worker')).not.toHaveProperty('workflowInputs');
+  });
+
   it('leaves a hand-written file at a generated path alone, with a warning', async () => {
     const { state, template } = setup();
     writeFiles(state, { '.github/workflows/build-worker.yml': 'name: my own\n' });
@@ -282,11 +346,24 @@ describe('generate-state', () => {
   });
 });
 
+/** Runs a generated build workflow with a fake `docker` recording the build's arguments. */
+async function runBuild(text: string, options: RunOptions) {
+  const docker = fakeDocker(join(scratch.dir, `docker-${++n}`));
+  const run = await runWorkflow(text, {
+    ...options,
+    env: { ...options.env, PATH: `${docker.bin}:${process.env.PATH ?? ''}` },
+  });
+  const args = existsSync(join(docker.bin, '..', 'args')) ? docker.args() : [];
+  /** The values of every `flag <value>` pair of the build. */
+  const flag = (name: string) => args.flatMap((arg, i) => (args[i - 1] === name ? [arg] : []));
+  return { ...run, args, flag };
+}
+
 describe('the generated build workflows, executed', () => {
   it('plain: checks out the source, tags with its commit and builds the source Dockerfile', async () => {
     const g = await generated();
     const workspace = join(g.root, 'ws-worker');
-    const run = await runWorkflow(read(join(g.state, '.github/workflows/build-worker.yml')), {
+    const run = await runBuild(read(join(g.state, '.github/workflows/build-worker.yml')), {
       workspace,
       selfRepo: g.stateRepo,
       repos: g.repos,
@@ -296,13 +373,10 @@ describe('the generated build workflows, executed', () => {
     expect(run.failure).toBeUndefined();
     const version = run.outputs.version?.outputs as unknown as Record<string, string>;
     expect(version.version).toBe(`sha-${headOf(g.repos['acme/platform']).slice(0, 12)}-42`);
-    const build = run.actions.find((action) => action.uses.startsWith('docker/build-push-action@'));
-    expect(build?.with).toMatchObject({
-      context: 'source',
-      file: 'source/worker/Dockerfile',
-      push: 'true',
-      tags: `ghcr.io/acme/worker:${version.version}`,
-    });
+    expect(run.args.at(-1)).toBe('source');
+    expect(run.flag('--file')).toEqual(['source/worker/Dockerfile']);
+    expect(run.flag('--tag')).toEqual([`ghcr.io/acme/worker:${version.version}`]);
+    expect(run.args).toContain('--push');
     expect(existsSync(join(workspace, 'source', 'worker', 'Dockerfile'))).toBe(true);
     expect(run.actions.find((action) => action.uses.startsWith('docker/login-action@'))?.with).toEqual({
       registry: 'ghcr.io',
@@ -314,7 +388,7 @@ describe('the generated build workflows, executed', () => {
   it('version file: applies the patches, bumps by the inputs, tags with it and commits the bump to the state repository', async () => {
     const g = await generated();
     const workspace = join(g.root, 'ws-api');
-    const run = await runWorkflow(read(join(g.state, '.github/workflows/build-platform-api.yml')), {
+    const run = await runBuild(read(join(g.state, '.github/workflows/build-platform-api.yml')), {
       workspace,
       selfRepo: g.stateRepo,
       repos: g.repos,
@@ -322,8 +396,7 @@ describe('the generated build workflows, executed', () => {
     });
     expect(run.failure).toBeUndefined();
     expect(read(join(workspace, 'source', 'app', 'config.txt'))).toBe('port=9090\nlog=info\n');
-    const build = run.actions.find((action) => action.uses.startsWith('docker/build-push-action@'));
-    expect(build?.with.tags).toBe('registry.example.com/acme/platform-api:1.5.0-rc1');
+    expect(run.flag('--tag')).toEqual(['registry.example.com/acme/platform-api:1.5.0-rc1']);
     expect(run.actions.find((action) => action.uses.startsWith('docker/login-action@'))?.with.registry).toBe(
       'registry.example.com',
     );
@@ -337,7 +410,7 @@ describe('the generated build workflows, executed', () => {
   it('version file with increment none and no suffix: same tag, nothing to commit', async () => {
     const g = await generated();
     const before = commitInfo(g.stateRepo, 'main');
-    const run = await runWorkflow(read(join(g.state, '.github/workflows/build-platform-api.yml')), {
+    const run = await runBuild(read(join(g.state, '.github/workflows/build-platform-api.yml')), {
       workspace: join(g.root, 'ws-none'),
       selfRepo: g.stateRepo,
       repos: g.repos,
@@ -346,9 +419,7 @@ describe('the generated build workflows, executed', () => {
     expect(run.failure).toBeUndefined();
     expect(run.jobs).toEqual(['build']);
     expect(run.ran).not.toContain('Commit the version');
-    expect(run.actions.find((action) => action.uses.startsWith('docker/build-push-action@'))?.with.tags).toBe(
-      'registry.example.com/acme/platform-api:1.4.2',
-    );
+    expect(run.flag('--tag')).toEqual(['registry.example.com/acme/platform-api:1.4.2']);
     expect(commitInfo(g.stateRepo, 'main')).toEqual(before);
   });
 
@@ -367,7 +438,7 @@ describe('the generated build workflows, executed', () => {
     const files = Object.fromEntries(listFiles(g.state).map((file) => [file, read(join(g.state, file))]));
     const stateRepo = createBareRepo(join(g.root, 'state.git'), files);
     const workspace = join(g.root, 'ws-legacy');
-    const run = await runWorkflow(text, {
+    const run = await runBuild(text, {
       workspace,
       selfRepo: stateRepo,
       secrets: { IMAGE_FACTORY_GITLAB_TOKEN: GITLAB_TOKEN },
@@ -378,15 +449,43 @@ describe('the generated build workflows, executed', () => {
     expect(read(join(workspace, 'source', 'main.py'))).toBe('print("hello, patched")\n');
     // The clone kept no token, and its .git is gone before the build.
     expect(existsSync(join(workspace, 'source', '.git'))).toBe(false);
-    const build = run.actions.find((action) => action.uses.startsWith('docker/build-push-action@'));
-    expect(build?.with).toMatchObject({ context: 'source', file: 'state/local/legacy-app/Dockerfile' });
+    expect(run.flag('--file')).toEqual(['state/local/legacy-app/Dockerfile']);
+    expect(run.args.at(-1)).toBe('source');
     expect(existsSync(join(workspace, 'state', 'local', 'legacy-app', 'Dockerfile'))).toBe(true);
+  });
+
+  it('pinned: builds on the dispatched digests and names the final stage base that discovery found', async () => {
+    const g = await generated();
+    const python = `sha256:${'3'.repeat(64)}`;
+    const busybox = `sha256:${'4'.repeat(64)}`;
+    const pins = JSON.stringify({
+      'docker.io/library/busybox:1.36': busybox,
+      'docker.io/library/python:3.12-slim': python,
+    });
+    const run = await runBuild(read(join(g.state, '.github/workflows/build-worker.yml')), {
+      workspace: join(g.root, 'ws-pinned'),
+      selfRepo: g.stateRepo,
+      repos: g.repos,
+      inputs: { pins },
+    });
+    expect(run.failure).toBeUndefined();
+    expect(run.flag('--build-context')).toEqual([
+      `busybox:1.36=docker-image://docker.io/library/busybox:1.36@${busybox}`,
+      `python:3.12-slim=docker-image://docker.io/library/python:3.12-slim@${python}`,
+    ]);
+    expect(run.flag('--annotation')).toEqual(
+      expect.arrayContaining([
+        'manifest:org.opencontainers.image.base.name=docker.io/library/python:3.12-slim',
+        `manifest:org.opencontainers.image.base.digest=${python}`,
+        `index:io.github.image-factory.pins=${pins}`,
+      ]),
+    );
   });
 
   it('fails the patch step when a patch does not apply', async () => {
     const g = await generated();
     pushFiles(g.repos['acme/platform-api'], { 'app/config.txt': 'port=1\n' }, 'drift');
-    const run = await runWorkflow(read(join(g.state, '.github/workflows/build-platform-api.yml')), {
+    const run = await runBuild(read(join(g.state, '.github/workflows/build-platform-api.yml')), {
       workspace: join(g.root, 'ws-drift'),
       selfRepo: g.stateRepo,
       repos: g.repos,

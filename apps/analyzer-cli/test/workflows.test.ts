@@ -2,7 +2,7 @@
 // Generated workflows: the contract with the rebuild Stages (inputs), settings, the version-bump
 // script run for real, and security: no token in the build context, least permissions, and no
 // state value where GitHub would evaluate it.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -15,10 +15,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  BUILD_SCRIPT,
   branchFilter,
   expr,
+  PINS_SCRIPT,
   renderBuildWorkflow,
   renderStateWorkflow,
+  SIGN_SCRIPT,
   UnsafeWorkflowValueError,
   VERSION_SCRIPT,
 } from '../src/lib/workflows.js';
@@ -35,9 +38,12 @@ import {
 } from './helpers/git-repos.js';
 import { type HttpGitServer, startHttpGitServer } from './helpers/http-git.js';
 import {
+  fakeDocker,
+  type RunOptions,
   type RunResult,
   runScriptsWithExpressions,
   runWorkflow,
+  snapshot,
   WORKFLOW_TOKEN,
 } from './helpers/workflow-runner.js';
 
@@ -124,14 +130,15 @@ describe('build workflows', () => {
     expect(Object.keys(workflow.jobs)).toEqual(hasVersionFile ? ['build', 'release'] : ['build']);
     // User data reaches scripts only through env.
     expect(runScriptsWithExpressions(text)).toEqual([]);
-    // The build uses buildx, logs in, and pushes.
+    // The build sets up buildx, logs in, pins, and builds and pushes with its own script.
     expect(steps(workflow).map((step) => step.uses)).toEqual(
-      expect.arrayContaining([
-        'docker/setup-buildx-action@v3',
-        'docker/login-action@v3',
-        'docker/build-push-action@v6',
-      ]),
+      expect.arrayContaining(['docker/setup-buildx-action@v3', 'docker/login-action@v3']),
     );
+    expect(workflow.on.workflow_dispatch.inputs.pins).toMatchObject({ type: 'string', default: '' });
+    const pins = steps(workflow).find((step) => step.id === 'pins');
+    expect(pins?.env).toEqual({ PINS: expr('inputs.pins') });
+    expect(pins?.run).toBe(PINS_SCRIPT);
+    expect(steps(workflow).find((step) => step.id === 'build')?.run).toBe(BUILD_SCRIPT);
   });
 
   it('keeps a branch or path that looks like shell code out of every script', async () => {
@@ -308,15 +315,26 @@ function tokenForms(token: string): string[] {
   return [token, Buffer.from(`x-access-token:${token}`).toString('base64')];
 }
 
+/** Runs a build workflow with a fake `docker` that records the build's arguments and context. */
+async function runBuild(text: string, options: RunOptions) {
+  const docker = fakeDocker(join(scratch.dir, `docker-${++n}`));
+  const path = `${docker.bin}:${options.env?.PATH ?? process.env.PATH ?? ''}`;
+  const run = await runWorkflow(text, { ...options, env: { ...options.env, PATH: path } });
+  return { ...run, docker };
+}
+
 /** The build's context files that hold one of the tokens, and whether `.git` is part of it. */
-function leaks(run: RunResult, tokens: readonly string[]): { files: string[]; git: boolean } {
-  const build = run.actions.find((action) => action.uses.startsWith('docker/build-push-action@'));
-  if (!build?.context) throw new Error('no build ran');
+function leaks(
+  run: RunResult & { docker: ReturnType<typeof fakeDocker> },
+  tokens: readonly string[],
+): { files: string[]; git: boolean } {
+  if (!existsSync(run.docker.context)) throw new Error('no build ran');
+  const context = snapshot(run.docker.context);
   const forms = tokens.flatMap(tokenForms);
-  const files = [...build.context]
+  const files = [...context]
     .filter(([, content]) => forms.some((form) => content.includes(form)))
     .map(([path]) => path);
-  return { files, git: [...build.context.keys()].some((path) => path.split('/').includes('.git')) };
+  return { files, git: [...context.keys()].some((path) => path.split('/').includes('.git')) };
 }
 
 /** Files under `dir` (any depth, dot-files included) that hold one of the tokens. */
@@ -370,7 +388,7 @@ describe('security', () => {
       async (name) => {
         const { state, image, url } = await stateRepo();
         const workspace = join(scratch.dir, `ws-${++n}`);
-        const run = await runWorkflow(renderBuildWorkflow(image(name), state.settings), {
+        const run = await runBuild(renderBuildWorkflow(image(name), state.settings), {
           workspace,
           selfRepo: url,
           repos: sourceRepos(),
@@ -395,7 +413,7 @@ describe('security', () => {
       );
       const workspace = join(scratch.dir, `ws-${++n}`);
       const seen = server.seen.auth.length;
-      const run = await runWorkflow(renderBuildWorkflow(image('legacy-app'), state.settings), {
+      const run = await runBuild(renderBuildWorkflow(image('legacy-app'), state.settings), {
         workspace,
         selfRepo: url,
         secrets: { IMAGE_FACTORY_GITLAB_TOKEN: GITLAB_TOKEN },
@@ -413,7 +431,7 @@ describe('security', () => {
         `CLONE_URL: ${server.url.replace('127.0.0.1', 'localhost')}/gitlab/`,
       );
       const seen = { auth: server.seen.auth.length, paths: server.seen.paths.length };
-      const run = await runWorkflow(text, {
+      const run = await runBuild(text, {
         workspace: join(scratch.dir, `ws-${++n}`),
         selfRepo: url,
         secrets: { IMAGE_FACTORY_GITLAB_TOKEN: GITLAB_TOKEN },
@@ -427,12 +445,117 @@ describe('security', () => {
     });
   });
 
+  describe('pinned builds (runs of the generated workflows)', () => {
+    const PYTHON = `sha256:${'1'.repeat(64)}`;
+    const TOOLS = `sha256:${'2'.repeat(64)}`;
+
+    it('builds on the dispatched pins, with attestations and annotations on index and manifest', async () => {
+      const { state, image, bare } = await stateRepo();
+      const pins = JSON.stringify({
+        'docker.io/library/python:3.12-slim': PYTHON,
+        'ghcr.io/acme/tools:2': TOOLS,
+      });
+      const workspace = join(scratch.dir, `ws-${++n}`);
+      const run = await runBuild(
+        renderBuildWorkflow(image('worker'), state.settings, {
+          finalBase: 'docker.io/library/python:3.12-slim',
+        }),
+        { workspace, selfRepo: bare, repos: sourceRepos(), inputs: { pins, reason: 'python changed' } },
+      );
+      expect(run.failure).toBeUndefined();
+      const args = run.docker.args();
+      expect(args.slice(0, 2)).toEqual(['buildx', 'build']);
+      expect(args.at(-1)).toBe('source');
+      const pairs = (flag: string) => args.flatMap((arg, i) => (args[i - 1] === flag ? [arg] : []));
+      expect(pairs('--build-context')).toEqual([
+        `python:3.12-slim=docker-image://docker.io/library/python:3.12-slim@${PYTHON}`,
+        `ghcr.io/acme/tools:2=docker-image://ghcr.io/acme/tools:2@${TOOLS}`,
+      ]);
+      expect(pairs('--annotation')).toEqual([
+        `index:io.github.image-factory.pins=${pins}`,
+        `manifest:io.github.image-factory.pins=${pins}`,
+        'index:org.opencontainers.image.base.name=docker.io/library/python:3.12-slim',
+        `index:org.opencontainers.image.base.digest=${PYTHON}`,
+        'manifest:org.opencontainers.image.base.name=docker.io/library/python:3.12-slim',
+        `manifest:org.opencontainers.image.base.digest=${PYTHON}`,
+      ]);
+      expect(args).toEqual(expect.arrayContaining(['--sbom=true', '--provenance=mode=max', '--push']));
+      expect(pairs('--tag')).toEqual([expect.stringMatching(/^ghcr\.io\/acme\/worker:sha-[0-9a-f]{12}-7$/)]);
+      expect(pairs('--file')).toEqual(['source/worker/Dockerfile']);
+      expect(run.outputs.build?.outputs).toEqual({ digest: `sha256:${'0'.repeat(64)}` });
+      expect(read(join(workspace, '.step-summary'))).toContain('### Pinned build');
+    });
+
+    it('a manual dispatch without pins builds unpinned and says so in the job summary', async () => {
+      const { state, image, bare } = await stateRepo();
+      const workspace = join(scratch.dir, `ws-${++n}`);
+      const run = await runBuild(renderBuildWorkflow(image('worker'), state.settings), {
+        workspace,
+        selfRepo: bare,
+        repos: sourceRepos(),
+      });
+      expect(run.failure).toBeUndefined();
+      const args = run.docker.args();
+      expect(args.some((arg) => arg === '--build-context' || arg === '--annotation')).toBe(false);
+      expect(args).toEqual(expect.arrayContaining(['--sbom=true', '--provenance=mode=max']));
+      expect(read(join(workspace, '.step-summary'))).toContain('### Unpinned build');
+    });
+
+    it('refuses hostile pins before anything is built', async () => {
+      const { state, image, bare } = await stateRepo();
+      const run = await runBuild(renderBuildWorkflow(image('worker'), state.settings), {
+        workspace: join(scratch.dir, `ws-${++n}`),
+        selfRepo: bare,
+        repos: sourceRepos(),
+        inputs: { pins: `{"ghcr.io/a/b:1; touch pwned": "${PYTHON}"}` },
+      });
+      expect(run.failure).toMatchObject({ job: 'build', step: 'Pin the base images' });
+      expect(run.failure?.stdout).toContain('is not a normalized image reference');
+      expect(existsSync(run.docker.context)).toBe(false);
+    });
+
+    it('build.sign: a separate job signs the pushed digest keylessly, with id-token: write only there', async () => {
+      const { state, image, bare } = await stateRepo('build:\n  sign: true\n');
+      const text = renderBuildWorkflow(image('worker'), state.settings);
+      const workflow = parse(text) as Workflow;
+      expect(workflow.jobs.build?.permissions).toEqual({ contents: 'read', packages: 'write' });
+      expect(workflow.jobs.sign).toMatchObject({
+        needs: 'build',
+        permissions: { 'id-token': 'write', packages: 'write' },
+      });
+      expect(steps(workflow, 'sign').map((step) => step.uses ?? step.run)).toEqual([
+        'sigstore/cosign-installer@v3',
+        'docker/login-action@v3',
+        SIGN_SCRIPT,
+      ]);
+      const dir = join(scratch.dir, `cosign-${++n}`);
+      writeFiles(dir, {
+        'bin/cosign': `#!/bin/bash\nprintf '%s\\n' "$@" > ${JSON.stringify(join(dir, 'args'))}\n`,
+      });
+      execFileSync('chmod', ['+x', join(dir, 'bin', 'cosign')]);
+      const run = await runBuild(text, {
+        workspace: join(scratch.dir, `ws-${++n}`),
+        selfRepo: bare,
+        repos: sourceRepos(),
+        env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` },
+      });
+      expect(run.failure).toBeUndefined();
+      expect(run.jobs).toEqual(['build', 'sign']);
+      expect(read(join(dir, 'args'))).toBe(`sign\n--yes\nghcr.io/acme/worker@sha256:${'0'.repeat(64)}\n`);
+      // Without the setting there is no signing job.
+      const { state: plain } = await load();
+      expect(
+        Object.keys((parse(renderBuildWorkflow(image('worker'), plain.settings)) as Workflow).jobs),
+      ).toEqual(['build']);
+    });
+  });
+
   describe('pushes authenticate explicitly, for the GitHub server only', () => {
     it('release: commits the version over authenticated HTTP with the job token, leaving it nowhere', async () => {
       const { state, image, url, bare } = await stateRepo('', true);
       const workspace = join(scratch.dir, `ws-${++n}`);
       let seen = Number.POSITIVE_INFINITY;
-      const run = await runWorkflow(renderBuildWorkflow(image('platform-api'), state.settings), {
+      const run = await runBuild(renderBuildWorkflow(image('platform-api'), state.settings), {
         workspace,
         selfRepo: url,
         serverUrl: server.url,
@@ -457,7 +580,7 @@ describe('security', () => {
     it('release: the token is not offered when the repository is not on the GitHub server', async () => {
       const { state, image, url } = await stateRepo('', true);
       const seen = { auth: Number.POSITIVE_INFINITY, paths: Number.POSITIVE_INFINITY };
-      const run = await runWorkflow(renderBuildWorkflow(image('platform-api'), state.settings), {
+      const run = await runBuild(renderBuildWorkflow(image('platform-api'), state.settings), {
         workspace: join(scratch.dir, `ws-${++n}`),
         selfRepo: url,
         serverUrl: 'https://github.invalid',
@@ -480,7 +603,7 @@ describe('security', () => {
 
     it('release: refuses to overwrite a version file changed during the build', async () => {
       const { state, image, bare } = await stateRepo();
-      const run = await runWorkflow(renderBuildWorkflow(image('platform-api'), state.settings), {
+      const run = await runBuild(renderBuildWorkflow(image('platform-api'), state.settings), {
         workspace: join(scratch.dir, `ws-${++n}`),
         selfRepo: bare,
         repos: sourceRepos(),

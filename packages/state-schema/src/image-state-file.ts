@@ -20,6 +20,7 @@ const IMAGE_STATE_RULES: Readonly<Record<string, FieldRule>> = {
   lastDiscovery: { schema: SHAPE.lastDiscovery, severity: 'warning' },
   discoveryStatus: { schema: SHAPE.discoveryStatus, severity: 'warning' },
   baseImages: { schema: SHAPE.baseImages, severity: 'error' },
+  workflowInputs: { schema: SHAPE.workflowInputs, severity: 'warning' },
   currentDigest: { schema: SHAPE.currentDigest, severity: 'warning' },
   builtOn: { schema: SHAPE.builtOn, severity: 'warning' },
   lastBuilt: { schema: SHAPE.lastBuilt, severity: 'warning' },
@@ -84,6 +85,7 @@ export function readImageStateFile(
     ...defined('discoveryStatus', doc.discoveryStatus as DiscoveryStatus | undefined),
     ...(enrollmentCopy ? { enrollment: { ...enrollmentCopy, name } as ImageEntry } : {}),
     baseImages: [...new Set((doc.baseImages as string[] | undefined) ?? [])].sort(compare),
+    ...defined('workflowInputs', sortedNames(doc.workflowInputs as string[] | null | undefined)),
     ...defined('currentVersion', currentVersion),
     ...defined('currentDigest', doc.currentDigest as string | undefined),
     ...defined('builtOn', sortedRecord(doc.builtOn as Record<string, string> | null | undefined)),
@@ -147,6 +149,10 @@ export function isIdleRebuildState(value: unknown): boolean {
       (key === 'pendingRebuild' && v === false) ||
       isNoInformation(v),
   );
+}
+
+function sortedNames(names: readonly string[] | null | undefined): string[] | undefined {
+  return names === null || names === undefined ? undefined : [...new Set(names)].sort(compare);
 }
 
 function sortedRecord(record: Record<string, string> | null | undefined): Record<string, string> | undefined {

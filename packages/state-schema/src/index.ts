@@ -13,6 +13,12 @@ export {
   buildWorkflowPath,
   GENERATED_TAG_PATTERN,
   GENERATED_WORKFLOW_MARKER,
+  GITLAB_PINS_VARIABLE,
+  OCI_BASE_DIGEST_ANNOTATION,
+  OCI_BASE_NAME_ANNOTATION,
+  PINS_ANNOTATION,
+  PINS_MAX_ENTRIES,
+  PINS_MAX_LENGTH,
   WORKFLOWS_DIR,
 } from './build-workflow.js';
 export { DURATION_PATTERN, parseDuration, toKargoDuration } from './duration.js';

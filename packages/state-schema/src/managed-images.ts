@@ -113,6 +113,7 @@ export function toManagedImage(
     ...(local ? { local } : {}),
     ...(found ? { state: found.state, stateFile: found.file } : {}),
     baseImages: found?.state.baseImages ?? [],
+    ...defined('workflowInputs', found?.state.workflowInputs),
     entry: entry.raw,
     origin: entry.origin,
   };

@@ -145,6 +145,11 @@ export interface ManagedImageState {
   readonly enrollment?: ImageEntry | undefined;
   /** Sorted names of the base images (base-images/<name>.yaml, or managed images) it is built from. @default [] */
   readonly baseImages: readonly string[];
+  /**
+   * Sorted `workflow_dispatch` input names of the team's build workflow (`source.workflow`), as
+   * generate-state last read them; undefined = unknown (no team workflow, or it could not be read).
+   */
+  readonly workflowInputs?: readonly string[] | undefined;
   readonly currentVersion?: string | undefined;
   readonly currentDigest?: string | undefined;
   /**
@@ -183,6 +188,12 @@ export interface ManagedImage {
   readonly state?: ManagedImageState | undefined;
   /** Base images it is built from: `state.baseImages`, or `[]` without a state file. */
   readonly baseImages: readonly string[];
+  /**
+   * The `workflow_dispatch` input names its team workflow (`source.workflow`) declares, sorted:
+   * `state.workflowInputs`. Undefined = unknown (a generated workflow declares
+   * `buildWorkflowInputNames`).
+   */
+  readonly workflowInputs?: readonly string[] | undefined;
   /** The images.yaml entry as written. */
   readonly entry: ImageEntry;
   /** Position of the entry in images.yaml. */
@@ -331,6 +342,14 @@ export interface Settings {
      * its own `platform`. @default - none (Kargo does not filter by platform)
      */
     readonly platform?: string | undefined;
+  };
+  /** The build workflows that generate-state writes. */
+  readonly build: {
+    /**
+     * Sign every pushed image with a keyless cosign signature (Sigstore Fulcio certificate for the
+     * workflow's OIDC identity, recorded in Rekor). @default false
+     */
+    readonly sign: boolean;
   };
   readonly stateRepo: {
     /** Git URL of the state repository (for the analysis job and generated workflows); no default. */

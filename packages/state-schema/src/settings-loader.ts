@@ -75,6 +75,7 @@ export function toSettings(doc: ReturnType<typeof SettingsSchema.parse>): Settin
       managedIntervalSeconds: parseDuration(doc.warehouses.managedInterval) ?? 0,
       baseIntervalSeconds: parseDuration(doc.warehouses.baseInterval) ?? 0,
     },
+    build: { ...doc.build },
     stateRepo: { ...doc.stateRepo },
     output: doc.output,
   };

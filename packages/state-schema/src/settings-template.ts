@@ -61,6 +61,9 @@ export function renderSettingsTemplate(
     '#',
     '# The Kargo project, which is also its namespace.',
     commented({ kargo: { project: defaults.kargo.project } }),
+    '#',
+    '# Sign the images the generated build workflows push (keyless cosign, with the workflow identity).',
+    commented({ build: { ...defaults.build } }),
     '',
   ].join('\n');
 }

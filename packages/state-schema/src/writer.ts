@@ -31,6 +31,7 @@ export const MANAGED_STATE_FIELD_ORDER = [
   'discoveryStatus',
   'enrollment',
   'baseImages',
+  'workflowInputs',
   'currentVersion',
   'currentDigest',
   'builtOn',
@@ -61,6 +62,11 @@ export interface ManagedImageStateUpdate {
   readonly enrollment?: ImageEntry | undefined;
   /** Base image names; written sorted and without duplicates. */
   readonly baseImages?: readonly string[] | undefined;
+  /**
+   * `workflow_dispatch` input names of the team workflow; written sorted and without duplicates.
+   * `null` removes the field (the inputs are not known).
+   */
+  readonly workflowInputs?: readonly string[] | null | undefined;
   readonly currentVersion?: string | undefined;
   readonly currentDigest?: string | undefined;
   /** Base digests the current version was built on, by base name; written with sorted keys. */
@@ -224,13 +230,19 @@ export function applyManagedImageStateUpdate(
     discoveryStatus: update.discoveryStatus,
     enrollment: update.enrollment === undefined ? undefined : plain(update.enrollment),
     baseImages: update.baseImages === undefined ? undefined : [...new Set(update.baseImages)].sort(),
+    workflowInputs:
+      update.workflowInputs === undefined || update.workflowInputs === null
+        ? update.workflowInputs
+        : [...new Set(update.workflowInputs)].sort(),
     currentVersion: update.currentVersion,
     currentDigest: update.currentDigest,
     builtOn: update.builtOn === undefined ? undefined : sortRecord(update.builtOn),
     lastBuilt: update.lastBuilt,
   };
   if (existingText === undefined || existingText.trim() === '') {
-    return renderDocument({ name, ...fields }, MANAGED_STATE_FIELD_ORDER);
+    // A new document has no field to remove.
+    const present = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
+    return renderDocument({ name, ...present }, MANAGED_STATE_FIELD_ORDER);
   }
   return applyFieldUpdates(existingText, { name, ...fields }, MANAGED_STATE_FIELD_ORDER);
 }

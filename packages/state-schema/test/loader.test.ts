@@ -209,6 +209,7 @@ describe('DEFAULT_SETTINGS', () => {
         baseIntervalSeconds: 86_400,
         discoveryLimit: 20,
       },
+      build: { sign: false },
       stateRepo: { branch: 'main' },
       output: 'dist/image-factory.k8s.yaml',
     });

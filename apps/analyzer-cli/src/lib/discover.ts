@@ -18,6 +18,11 @@ export interface Discovery {
   readonly images: readonly DiscoveredImage[];
   /** Non-fatal problems, as `file:line: message`. */
   readonly warnings: readonly string[];
+  /**
+   * The image the target stage is built on (following `FROM <stage>` chains), when it is an image
+   * without a digest: the base a pinned build names in `org.opencontainers.image.base.name`.
+   */
+  readonly finalBase?: ImageReference | undefined;
 }
 
 /**
@@ -52,5 +57,24 @@ export function discoverBaseImages(
     seen.add(key);
     images.push({ reference, source: image.source, line: image.line });
   }
-  return { images, warnings };
+  const finalBase = targetBase(result.stages, result.targetStage);
+  return { images, warnings, ...(finalBase === undefined ? {} : { finalBase }) };
+}
+
+/** The image stage `index` is built on, through `FROM <stage>` links (bounded by the stage count). */
+function targetBase(
+  stages: ReturnType<typeof analyzeDockerfile>['stages'],
+  index: number,
+): ImageReference | undefined {
+  let current = stages[index];
+  for (let hops = 0; current !== undefined && hops <= stages.length; hops++) {
+    const { base } = current;
+    if (base.kind === 'image') {
+      const reference = parseImageReference(base.reference);
+      return reference.digest === undefined ? reference : undefined;
+    }
+    if (base.kind !== 'stage') return undefined;
+    current = stages[base.stageIndex];
+  }
+  return undefined;
 }

@@ -15,10 +15,12 @@ import {
   type ManagedImage,
   openStateRoot,
   readStateText,
+  referenceKey,
   type StateRoot,
   WORKFLOWS_DIR,
   writeFileAtomic,
 } from '@image-factory/state-schema';
+import { parseDocument } from 'yaml';
 import { CliError } from '../errors.js';
 import { type Clock, isoTimestamp } from './clock.js';
 import { checkNoCredentialsInUrl, credentialRulesFromEnv } from './credentials.js';
@@ -93,7 +95,15 @@ export interface GenerateStateReport {
 }
 
 type Fetched =
-  | { readonly ok: true; readonly images: readonly DiscoveredImage[]; readonly warnings: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly images: readonly DiscoveredImage[];
+      readonly warnings: readonly string[];
+      /** Normalized reference of the target stage's base image (see `Discovery.finalBase`). */
+      readonly finalBase?: string | undefined;
+      /** Input names of the team workflow; null: it has one, but it could not be read. */
+      readonly workflowInputs?: readonly string[] | null | undefined;
+    }
   | { readonly ok: false; readonly error: string };
 
 /** Runs state generation on `options.stateDir`. Throws a {@link CliError} when the state is invalid. */
@@ -123,7 +133,12 @@ export async function generateState(
   );
   context.progress.done();
 
-  const workflows = await writeWorkflows(state, options.factorySource);
+  const finalBases = new Map<string, string>();
+  for (const [index, image] of managed.entries()) {
+    const result = fetched[index];
+    if (result?.ok && result.finalBase !== undefined) finalBases.set(image.name, result.finalBase);
+  }
+  const workflows = await writeWorkflows(state, options.factorySource, finalBases);
   // Writes happen one image at a time, in name order, so that shared new base images get one file.
   const reports: ImageReport[] = [];
   const written = new Set<string>();
@@ -147,7 +162,12 @@ export async function generateState(
           state,
           image,
           { ok: true, baseImages: resolved.value.names },
-          { now, syncEnrollment: true },
+          {
+            now,
+            syncEnrollment: true,
+            // Only a team workflow's inputs are recorded; a generated one declares them all.
+            workflowInputs: image.source.workflow === undefined ? null : (result.workflowInputs ?? null),
+          },
         );
         if (file) files.push(file);
         reports.push({
@@ -203,6 +223,8 @@ async function fetchAndDiscover(
   try {
     let text: string;
     let file: string;
+    let workflowInputs: readonly string[] | null | undefined;
+    const warnings: string[] = [];
     const localDockerfile = image.local?.dockerfile;
     if (localDockerfile !== undefined) {
       text = await readFileInside(state.dir, localDockerfile, 'local.dockerfile');
@@ -211,22 +233,97 @@ async function fetchAndDiscover(
       const source = image.source;
       const url = sourceGitUrl(source, state.settings, options.gitUrlTemplate);
       checkNoCredentialsInUrl(url, `the source of "${image.name}"`);
+      // A team workflow is a GitHub Actions workflow of the source repository.
+      const workflow =
+        source.workflow !== undefined && source.provider === 'github'
+          ? `${WORKFLOWS_DIR}/${source.workflow}`
+          : undefined;
       await cloneBranch(git, {
         url,
         branch: source.branch,
         dest,
         what: `the source of "${image.name}"`,
         cwd: context.cwd,
-        sparsePaths: [source.dockerfile],
+        sparsePaths: workflow === undefined ? [source.dockerfile] : [source.dockerfile, workflow],
       });
       text = await readFileInside(dest, source.dockerfile, 'source.dockerfile');
       file = `${source.repo}:${source.dockerfile}`;
+      if (workflow !== undefined) {
+        workflowInputs = await readWorkflowInputs(dest, workflow, `${source.repo}:${workflow}`, warnings);
+      }
     }
     const discovery = discoverBaseImages(text, file);
-    return { ok: true, images: discovery.images, warnings: discovery.warnings };
+    return {
+      ok: true,
+      images: discovery.images,
+      warnings: [...discovery.warnings, ...warnings],
+      ...(discovery.finalBase === undefined ? {} : { finalBase: referenceKey(discovery.finalBase) }),
+      ...(workflowInputs === undefined ? {} : { workflowInputs }),
+    };
   } catch (error) {
     return { ok: false, error: messageOf(error) };
   }
+}
+
+/** Most `workflow_dispatch` inputs recorded (GitHub allows far fewer). */
+const MAX_WORKFLOW_INPUTS = 100;
+
+/**
+ * The `workflow_dispatch` input names a team workflow declares, sorted: `[]` when it declares
+ * none, null (with a warning) when it cannot be read, parsed or dispatched. The file is read like
+ * the Dockerfile (inside the clone, regular, bounded); a YAML problem is a warning, never a crash.
+ */
+async function readWorkflowInputs(
+  dir: string,
+  path: string,
+  label: string,
+  warnings: string[],
+): Promise<readonly string[] | null> {
+  let text: string;
+  try {
+    text = await readFileInside(dir, path, 'source.workflow');
+  } catch (error) {
+    warnings.push(`${label}: ${messageOf(error)}; its inputs are not known, so its rebuilds are not pinned`);
+    return null;
+  }
+  const doc = parseDocument(text);
+  const [error] = doc.errors;
+  if (error !== undefined) {
+    const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
+    warnings.push(
+      `${label}:${line}:${col}: not valid YAML (${error.code}); its inputs are not known, so its rebuilds are not pinned`,
+    );
+    return null;
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (thrown) {
+    warnings.push(`${label}: ${messageOf(thrown)}; its inputs are not known, so its rebuilds are not pinned`);
+    return null;
+  }
+  const on = isRecord(data) ? data.on : undefined;
+  const dispatchable =
+    on === 'workflow_dispatch' ||
+    (Array.isArray(on) && on.includes('workflow_dispatch')) ||
+    (isRecord(on) && 'workflow_dispatch' in on);
+  if (!dispatchable) {
+    warnings.push(
+      `${label}: has no workflow_dispatch trigger, so the rebuild Stage cannot dispatch it (add \`on: workflow_dispatch\`)`,
+    );
+    return null;
+  }
+  const dispatch = isRecord(on) ? on.workflow_dispatch : undefined;
+  const inputs = isRecord(dispatch) && isRecord(dispatch.inputs) ? Object.keys(dispatch.inputs) : [];
+  const names = inputs.filter((name) => /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/.test(name));
+  if (names.length !== inputs.length) {
+    warnings.push(`${label}: workflow_dispatch input names that GitHub does not accept are ignored`);
+  }
+  return [...new Set(names)].sort().slice(0, MAX_WORKFLOW_INPUTS);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 interface WorkflowChanges {
@@ -239,11 +336,15 @@ interface WorkflowChanges {
 async function writeWorkflows(
   state: FactoryState,
   factorySource: FactorySource | undefined,
+  finalBases: ReadonlyMap<string, string>,
 ): Promise<WorkflowChanges> {
   const expected = new Map<string, string>();
   for (const image of state.managedImages) {
     if (image.source.workflow === undefined) {
-      expected.set(buildWorkflowPath(image.name), renderBuildWorkflow(image, state.settings));
+      expected.set(
+        buildWorkflowPath(image.name),
+        renderBuildWorkflow(image, state.settings, { finalBase: finalBases.get(image.name) }),
+      );
     }
   }
   expected.set(STATE_WORKFLOW_PATH, renderStateWorkflow(state.settings, factorySource));

@@ -124,6 +124,11 @@ export type DiscoveryOutcome =
 export interface RecordOptions {
   readonly now: string;
   /**
+   * The `workflow_dispatch` input names of the image's team workflow; `null` removes the field
+   * (not known); undefined leaves it as it is.
+   */
+  readonly workflowInputs?: readonly string[] | null | undefined;
+  /**
    * A newly built version (the analysis job): tag, digest, and when it was built (recorded as
    * `lastBuilt`; absent: `now`).
    */
@@ -163,6 +168,7 @@ export async function recordDiscovery(
       : {}),
     ...(discoveryChanged ? { lastDiscovery: options.now, discoveryStatus: status } : {}),
     ...(outcome.ok ? { baseImages: [...outcome.baseImages] } : {}),
+    ...(options.workflowInputs === undefined ? {} : { workflowInputs: options.workflowInputs }),
     ...(versionChanged && version
       ? {
           currentVersion: version.tag,

@@ -3,6 +3,13 @@
  * from environment variables (set by the workflow's `env:`), never from their own text, so that a
  * branch or path cannot inject shell code; and they hold no expression (`${{ }}`).
  */
+import {
+  OCI_BASE_DIGEST_ANNOTATION,
+  OCI_BASE_NAME_ANNOTATION,
+  PINS_ANNOTATION,
+  PINS_MAX_ENTRIES,
+  PINS_MAX_LENGTH,
+} from '@image-factory/state-schema';
 
 /**
  * A credential helper answering git's `get` with `username` and the password in `$<variable>`.
@@ -121,3 +128,133 @@ git config user.name "${BOT_NAME}"
 git config user.email "${BOT_EMAIL}"
 git commit --message "image-factory: synthesize $OUTPUT"
 ${PUSH_WITH_RETRY}`;
+
+/** Where the pin step leaves the build's extra arguments (NUL-separated) for the build step. */
+const PIN_ARGS_FILE = '"$RUNNER_TEMP/image-factory-pins.args"';
+
+/**
+ * Validates $PINS (the `pins` input: JSON text of an object normalized reference
+ * `registry/repository:tag` -> `sha256:<64 hex>`) and writes the build's extra arguments to
+ * $RUNNER_TEMP/image-factory-pins.args, NUL-separated, never through a shell word:
+ * - per pin, `--build-context <familiar name>=docker-image://<reference>@<digest>`. BuildKit looks
+ *   a `FROM`/`COPY --from`/`--mount from=` image up as the named context keyed by its familiar
+ *   name with `:latest` trimmed (moby/buildkit frontend/dockerui/config.go `NamedContext`:
+ *   `strings.TrimSuffix(reference.FamiliarString(named), ":latest")`, then `namedContext` in
+ *   frontend/dockerui/namedcontext.go reads `context:<name>`), so every spelling of the reference
+ *   in the Dockerfile (`python:3.12-slim`, `docker.io/library/python:3.12-slim`) is pinned;
+ * - `--annotation index:`/`manifest:` `io.github.image-factory.pins=<the pins, compact, sorted>`,
+ *   and `org.opencontainers.image.base.name`/`.base.digest` when $FINAL_BASE (the final stage's
+ *   base, from discovery) is pinned.
+ * Empty $PINS (a manual dispatch): no arguments, `pinned=false`, and the job summary says the build
+ * resolved its bases' tags. Anything else that is not exactly such an object is refused.
+ */
+export const PINS_SCRIPT = `set -euo pipefail
+args_file=${PIN_ARGS_FILE}
+: > "$args_file"
+pins=\${PINS:-}
+if [[ -z \${pins//[[:space:]]/} ]]; then
+  echo "pinned=false" >> "$GITHUB_OUTPUT"
+  echo "No pins were given: the base images are resolved from their tags at build time (unpinned build)."
+  printf '%s\\n' '### Unpinned build' '' 'Dispatched without \`pins\`: the base images were resolved from their tags when the build ran, not pinned to the digests Kargo promoted.' >> "$GITHUB_STEP_SUMMARY"
+  exit 0
+fi
+refuse() {
+  echo "::error::pins: $1 (expected a JSON object like {\\"docker.io/library/python:3.12-slim\\":\\"sha256:<64 hex digits>\\"})"
+  exit 1
+}
+if (( \${#pins} > ${PINS_MAX_LENGTH} )); then
+  refuse "\${#pins} characters, more than ${PINS_MAX_LENGTH}"
+fi
+if ! shape=$(jq -r -s 'if length != 1 then "not one JSON value" elif (.[0] | type) != "object" then "not a JSON object" elif (.[0] | length) == 0 then "an empty object" elif (.[0] | length) > ${PINS_MAX_ENTRIES} then "more than ${PINS_MAX_ENTRIES} entries" elif ([.[0][] | type == "string"] | all) | not then "a value that is not a string" else "ok" end' <<< "$pins" 2>/dev/null); then
+  refuse "not valid JSON"
+fi
+[[ $shape == ok ]] || refuse "$shape"
+count=$(jq -r 'length' <<< "$pins")
+# jq keeps the last of duplicate keys; its stream form shows every one of them.
+written=$(jq -n --stream '[inputs | select(length == 2)] | length' <<< "$pins")
+(( written == count )) || refuse "a key appears more than once"
+mapfile -d '' -t fields < <(jq -j 'to_entries[] | .key, "\\u0000", .value, "\\u0000"' <<< "$pins")
+(( \${#fields[@]} == 2 * count )) || refuse "a key or value holds a NUL character"
+label='[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?'
+component='[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*'
+reference="^($label)(\\.$label)*(:[0-9]+)?(/$component)+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+canonical=$(jq -c -S . <<< "$pins")
+args=()
+summary=('### Pinned build' '' '| Base image | Digest | Named context |' '| --- | --- | --- |')
+for (( i = 0; i < \${#fields[@]}; i += 2 )); do
+  ref=\${fields[i]}
+  digest=\${fields[i + 1]}
+  (( \${#ref} <= 400 )) && [[ $ref =~ $reference ]] || refuse "key '\${ref:0:200}' is not a normalized image reference registry/repository:tag"
+  host=\${ref%%/*}
+  [[ $host == *.* || $host == *:* || $host == localhost ]] || refuse "key '$ref' does not start with a registry (write docker.io/library/... for Docker Hub)"
+  [[ $host != index.docker.io && $host != registry-1.docker.io ]] || refuse "key '$ref' is not normalized (write docker.io/...)"
+  path=\${ref#*/}
+  [[ $host != docker.io || $path == */* ]] || refuse "key '$ref' is not normalized (write docker.io/library/...)"
+  [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || refuse "the digest of '$ref' is not sha256:<64 hex digits>"
+  familiar=$ref
+  if [[ $host == docker.io ]]; then
+    familiar=$path
+    if [[ $familiar == library/* && \${familiar#library/} != */* ]]; then
+      familiar=\${familiar#library/}
+    fi
+  fi
+  familiar=\${familiar%:latest}
+  args+=(--build-context "$familiar=docker-image://$ref@$digest")
+  summary+=("| \\\`$ref\\\` | \\\`$digest\\\` | \\\`$familiar\\\` |")
+done
+for level in index manifest; do
+  args+=(--annotation "$level:${PINS_ANNOTATION}=$canonical")
+done
+final=\${FINAL_BASE:-}
+if [[ -n $final ]] && final_digest=$(jq -r -e --arg ref "$final" '.[$ref] // empty' <<< "$pins"); then
+  for level in index manifest; do
+    args+=(--annotation "$level:${OCI_BASE_NAME_ANNOTATION}=$final" --annotation "$level:${OCI_BASE_DIGEST_ANNOTATION}=$final_digest")
+  done
+fi
+printf '%s\\0' "\${args[@]}" > "$args_file"
+echo "pinned=true" >> "$GITHUB_OUTPUT"
+printf '%s\\n' "\${summary[@]}" >> "$GITHUB_STEP_SUMMARY"
+echo "Pinned $count base image(s)."
+`;
+
+/**
+ * Builds `source/` with $DOCKERFILE and pushes $IMAGE:$VERSION with the pin step's arguments, an
+ * SBOM and maximal provenance attestations (which make the pushed result an image index, so that
+ * index annotations apply), and the OCI source labels. Writes the pushed `digest` to $GITHUB_OUTPUT.
+ * Every value reaches `docker` as one argument of an array.
+ */
+export const BUILD_SCRIPT = `set -euo pipefail
+mapfile -d '' -t pinned < ${PIN_ARGS_FILE}
+metadata="$RUNNER_TEMP/image-factory-build.json"
+docker buildx build \\
+  --file "$DOCKERFILE" \\
+  --tag "$IMAGE:$VERSION" \\
+  --label "org.opencontainers.image.source=$SOURCE_URL" \\
+  --label "org.opencontainers.image.revision=$REVISION" \\
+  --label "org.opencontainers.image.version=$VERSION" \\
+  --sbom=true \\
+  --provenance=mode=max \\
+  --metadata-file "$metadata" \\
+  --push \\
+  "\${pinned[@]}" \\
+  source
+digest=$(jq -r '."containerimage.digest" // empty' "$metadata")
+if [[ ! $digest =~ ^sha256:[0-9a-f]{64}$ ]]; then
+  echo "::error::the build did not report the digest it pushed"
+  exit 1
+fi
+echo "digest=$digest" >> "$GITHUB_OUTPUT"
+printf '%s\\n' '' "Pushed \\\`$IMAGE:$VERSION\\\` (\\\`$digest\\\`)." >> "$GITHUB_STEP_SUMMARY"
+`;
+
+/**
+ * Signs $IMAGE@$DIGEST with cosign, keyless: Fulcio certifies the workflow's OIDC identity (the job
+ * has `id-token: write`), the signature is pushed next to the image and logged in Rekor.
+ */
+export const SIGN_SCRIPT = `set -euo pipefail
+if [[ ! \${DIGEST:-} =~ ^sha256:[0-9a-f]{64}$ ]]; then
+  echo "::error::no pushed digest to sign (got '\${DIGEST:-}')"
+  exit 1
+fi
+cosign sign --yes "$IMAGE@$DIGEST"
+`;

@@ -29,16 +29,19 @@ import {
   WORKFLOWS_DIR,
 } from '@image-factory/state-schema';
 import {
+  BUILD_SCRIPT,
   COMMIT_MANIFESTS_SCRIPT,
   COMMIT_VERSION_SCRIPT,
   GITLAB_CLONE_SCRIPT,
+  PINS_SCRIPT,
   REMOVE_GIT_SCRIPT,
+  SIGN_SCRIPT,
   SOURCE_VERSION_SCRIPT,
   VERSION_SCRIPT,
 } from './workflow-scripts.js';
 import { checkout, expr, literalReader, originOf, render, type Step, trimSlash } from './workflow-yaml.js';
 
-export { VERSION_SCRIPT } from './workflow-scripts.js';
+export { BUILD_SCRIPT, PINS_SCRIPT, SIGN_SCRIPT, VERSION_SCRIPT } from './workflow-scripts.js';
 export { expr, UnsafeWorkflowValueError } from './workflow-yaml.js';
 
 /** Repository-relative path of the state repository's own workflow. */
@@ -60,14 +63,30 @@ export const DEFAULT_FACTORY_SOURCE: FactorySource = {
 
 const DEFAULT_GITHUB_URL = 'https://github.com';
 
+/** What generate-state knows of an image's Dockerfile beyond the state. */
+export interface BuildWorkflowOptions {
+  /**
+   * Normalized reference (`registry/repository:tag`) of the final stage's base image, from
+   * discovery: a pinned build annotates the image with it and its pinned digest
+   * (`org.opencontainers.image.base.name`/`.base.digest`). Undefined: not known, or `scratch`.
+   */
+  readonly finalBase?: string | undefined;
+}
+
 /**
  * The build workflow (`.github/workflows/build-<name>.yml`) of a managed image without
- * `source.workflow`. Job `build` checks out, patches, computes the tag and builds and pushes the
- * image with read access to the repository (plus `packages: write` for ghcr.io); with a version
+ * `source.workflow`. Job `build` checks out, patches, computes the tag, validates the `pins` input
+ * and builds and pushes the image on the pinned base digests, with SBOM and provenance
+ * attestations, with read access to the repository (plus `packages: write` for ghcr.io); with
+ * `build.sign`, job `sign` signs the pushed digest keylessly (`id-token: write`); with a version
  * file, job `release` then commits the bumped version with `contents: write`, so that the job that
  * builds a Dockerfile from outside never holds a token that can write the state repository.
  */
-export function renderBuildWorkflow(image: ManagedImage, settings: Settings): string {
+export function renderBuildWorkflow(
+  image: ManagedImage,
+  settings: Settings,
+  options: BuildWorkflowOptions = {},
+): string {
   const literal = literalReader(buildWorkflowPath(image.name), image.name);
   const name = literal('name', image.name);
   const local = image.local;
@@ -79,6 +98,13 @@ export function renderBuildWorkflow(image: ManagedImage, settings: Settings): st
   const inputs: Record<string, unknown> = {
     [BUILD_WORKFLOW_INPUTS.reason]: {
       description: 'Why the image is rebuilt (e.g. which base image changed)',
+      type: 'string',
+      required: false,
+      default: '',
+    },
+    [BUILD_WORKFLOW_INPUTS.pins]: {
+      description:
+        'Base image digests to build on, as JSON: {"<registry/repository:tag>": "sha256:<64 hex>"}; empty: an unpinned build',
       type: 'string',
       required: false,
       default: '',
@@ -144,6 +170,17 @@ export function renderBuildWorkflow(image: ManagedImage, settings: Settings): st
         }
       : { name: 'Compute the version from the source commit', id: 'version', run: SOURCE_VERSION_SCRIPT },
     { name: 'Remove the git metadata from the build context', run: REMOVE_GIT_SCRIPT },
+    {
+      name: 'Pin the base images',
+      id: 'pins',
+      env: {
+        PINS: expr(`inputs.${BUILD_WORKFLOW_INPUTS.pins}`),
+        ...(options.finalBase === undefined
+          ? {}
+          : { FINAL_BASE: literal('final base image (discovery)', options.finalBase) }),
+      },
+      run: PINS_SCRIPT,
+    },
     { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action@v3' },
     {
       name: 'Log in to the registry',
@@ -163,21 +200,15 @@ export function renderBuildWorkflow(image: ManagedImage, settings: Settings): st
     },
     {
       name: 'Build and push the image',
-      uses: 'docker/build-push-action@v6',
-      with: {
-        context: 'source',
-        file: expr('env.DOCKERFILE'),
-        push: true,
-        tags: `${expr('env.IMAGE')}:${expr('steps.version.outputs.version')}`,
-        labels: [
-          `org.opencontainers.image.source=${expr('env.SOURCE_URL')}`,
-          `org.opencontainers.image.revision=${expr('steps.source.outputs.commit')}`,
-          `org.opencontainers.image.version=${expr('steps.version.outputs.version')}`,
-          '',
-        ].join('\n'),
+      id: 'build',
+      env: {
+        VERSION: expr('steps.version.outputs.version'),
+        REVISION: expr('steps.source.outputs.commit'),
       },
+      run: BUILD_SCRIPT,
     },
   ];
+  const login: Step = steps.find((step) => step.uses === 'docker/login-action@v3') as Step;
 
   const jobs: Record<string, unknown> = {
     build: {
@@ -187,18 +218,43 @@ export function renderBuildWorkflow(image: ManagedImage, settings: Settings): st
       // Read the state and source repositories; push to ghcr.io with the workflow token.
       permissions: { contents: 'read', ...(registry === 'ghcr.io' ? { packages: 'write' } : {}) },
       env,
-      ...(versionFile !== undefined
+      ...(versionFile !== undefined || settings.build.sign
         ? {
             outputs: {
-              version: expr('steps.version.outputs.version'),
-              changed: expr('steps.version.outputs.changed'),
-              previous: expr('steps.version.outputs.previous'),
+              ...(versionFile !== undefined
+                ? {
+                    version: expr('steps.version.outputs.version'),
+                    changed: expr('steps.version.outputs.changed'),
+                    previous: expr('steps.version.outputs.previous'),
+                  }
+                : {}),
+              ...(settings.build.sign ? { digest: expr('steps.build.outputs.digest') } : {}),
             },
           }
         : {}),
       steps,
     },
   };
+  if (settings.build.sign) {
+    jobs.sign = {
+      name: 'Sign the image',
+      needs: 'build',
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': 10,
+      // The OIDC token is the signing identity (keyless); the signature is pushed to the registry.
+      permissions: { 'id-token': 'write', ...(registry === 'ghcr.io' ? { packages: 'write' } : {}) },
+      env: { IMAGE: imageName, REGISTRY: registry },
+      steps: [
+        { name: 'Install cosign', uses: 'sigstore/cosign-installer@v3' },
+        login,
+        {
+          name: 'Sign the image (keyless)',
+          env: { DIGEST: expr('needs.build.outputs.digest') },
+          run: SIGN_SCRIPT,
+        },
+      ],
+    };
+  }
   if (versionFile !== undefined) {
     jobs.release = {
       name: 'Commit the version',

@@ -148,11 +148,15 @@ export async function runWorkflow(text: string, options: RunOptions): Promise<Ru
       } else if (step.run !== undefined) {
         const outputFile = join(workspace, `.output-${ran.length}`);
         writeFileSync(outputFile, '');
+        const runnerTemp = join(workspace, '.runner-temp');
+        mkdirSync(runnerTemp, { recursive: true });
         const result = await exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
           cwd: join(workspace, step['working-directory'] ?? '.'),
           env: {
             ...TEST_GIT_ENV,
             ...options.env,
+            RUNNER_TEMP: runnerTemp,
+            GITHUB_STEP_SUMMARY: join(workspace, '.step-summary'),
             GITHUB_WORKSPACE: workspace,
             GITHUB_OUTPUT: outputFile,
             GITHUB_RUN_NUMBER: String(options.runNumber ?? 7),
@@ -226,7 +230,7 @@ async function emulateCheckout(
 }
 
 /** Every file under `dir` (not following symbolic links), as BuildKit's context transfer would send it. */
-function snapshot(dir: string): Map<string, Buffer> {
+export function snapshot(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   const walk = (relative: string) => {
     for (const entry of readdirSync(join(dir, relative), { withFileTypes: true })) {
@@ -316,6 +320,33 @@ export function runScriptsWithExpressions(text: string): string[] {
     .flatMap((job) => job.steps)
     .filter((step) => step.run?.includes('${{'))
     .map((step) => step.name ?? '?');
+}
+
+/**
+ * A fake `docker` in `<dir>/bin` for the build step: it records its arguments (NUL-separated) in
+ * `<dir>/args`, copies the build context (its last argument) to `<dir>/context` as BuildKit would
+ * receive it, and writes a pushed digest to the `--metadata-file`. Put `<dir>/bin` first in PATH.
+ */
+export function fakeDocker(dir: string): { bin: string; args: () => string[]; context: string } {
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  writeFileSync(
+    join(dir, 'bin', 'docker'),
+    `#!/bin/bash
+set -euo pipefail
+printf '%s\\0' "$@" > ${JSON.stringify(join(dir, 'args'))}
+cp -a -- "\${@: -1}" ${JSON.stringify(join(dir, 'context'))}
+while (( $# )); do
+  if [[ $1 == --metadata-file ]]; then printf '{"containerimage.digest":"sha256:%064d"}' 0 > "$2"; fi
+  shift
+done
+`,
+    { mode: 0o755 },
+  );
+  return {
+    bin: join(dir, 'bin'),
+    args: () => readFileSync(join(dir, 'args'), 'utf8').split('\0').slice(0, -1),
+    context: join(dir, 'context'),
+  };
 }
 
 /** The real git binary (for fakes that wrap it). */

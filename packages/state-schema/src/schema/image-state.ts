@@ -18,6 +18,14 @@ export const ImageStateSchema = z
     baseImages: z.array(baseImageName).nullish().meta({
       description: 'Sorted names of the base images (base-images/<name>.yaml) the image is built from.',
     }),
+    workflowInputs: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/))
+      .max(100)
+      .nullish()
+      .meta({
+        description:
+          "The `workflow_dispatch` input names the team's build workflow (`source.workflow`) declares, sorted (written by generate-state); the rebuild passes `pins` and `reason` only when declared. Absent: not known.",
+      }),
     currentVersion: z.string().nullish().meta({ description: 'Latest built version (tag).' }),
     currentDigest: digest.nullish().meta({ description: 'Digest of the latest built version.' }),
     builtOn: z.record(baseImageName, digest).nullish().meta({

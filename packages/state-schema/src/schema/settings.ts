@@ -119,6 +119,15 @@ export const SettingsSchema = z
         }),
       })
       .prefault({}),
+    build: z
+      .strictObject({
+        sign: z.boolean().default(false).meta({
+          description:
+            "Sign every image a generated build workflow pushes with a keyless cosign signature (Sigstore, through the workflow's OIDC token). Team workflows (`source.workflow`) are not affected.",
+        }),
+      })
+      .prefault({})
+      .meta({ description: 'The build workflows that generate-state writes.' }),
     stateRepo: z
       .strictObject({
         url: z.string().min(1).optional().meta({ description: 'Git URL of the state repository.' }),
