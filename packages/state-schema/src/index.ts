@@ -2,6 +2,8 @@ export {
   ANALYSIS_IMAGE_REPOSITORY,
   ANALYZER_CLI_VERSION,
   DEFAULT_ANALYSIS_IMAGE,
+  FACTORY_RELEASE_TAG,
+  FACTORY_REPOSITORY,
 } from './analysis-image.js';
 export type { VersionIncrement } from './build-workflow.js';
 export {
@@ -87,6 +89,7 @@ export { ImageStateSchema } from './schema/image-state.js';
 export { BaseEntrySchema, ImagesFileSchema, ManagedEntrySchema } from './schema/images-file.js';
 export { SettingsSchema } from './schema/settings.js';
 export { DEFAULT_SETTINGS, withoutDefaultWarnings } from './settings-loader.js';
+export { renderSettingsReference } from './settings-reference.js';
 export { renderSettingsTemplate } from './settings-template.js';
 export type {
   BaseImageFileMatch,

@@ -76,6 +76,7 @@ export function toSettings(doc: ReturnType<typeof SettingsSchema.parse>): Settin
       baseIntervalSeconds: parseDuration(doc.warehouses.baseInterval) ?? 0,
     },
     stateRepo: { ...doc.stateRepo },
+    stateWorkflow: { factory: { ...doc.stateWorkflow.factory } },
     output: doc.output,
   };
 }

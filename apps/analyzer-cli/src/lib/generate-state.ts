@@ -29,13 +29,9 @@ import { readFileInside } from './paths.js';
 import type { Progress } from './progress.js';
 import { cloneBranch } from './repo.js';
 import { loadValidState, recordDiscovery, resolveBaseImageNames } from './state.js';
+import { renderStateWorkflow, STATE_WORKFLOW_PATH } from './state-workflow.js';
 import { withTempDir } from './temp.js';
-import {
-  type FactorySource,
-  renderBuildWorkflow,
-  renderStateWorkflow,
-  STATE_WORKFLOW_PATH,
-} from './workflows.js';
+import { renderBuildWorkflow } from './workflows.js';
 
 /** Options of {@link generateState}. */
 export interface GenerateStateOptions {
@@ -45,8 +41,6 @@ export interface GenerateStateOptions {
   readonly gitUrlTemplate?: string | undefined;
   /** Dockerfiles fetched in parallel. @default 4 */
   readonly concurrency?: number | undefined;
-  /** Where the state workflow gets image-factory from. */
-  readonly factorySource?: FactorySource | undefined;
 }
 
 /**
@@ -123,7 +117,7 @@ export async function generateState(
   );
   context.progress.done();
 
-  const workflows = await writeWorkflows(state, options.factorySource);
+  const workflows = await writeWorkflows(state);
   // Writes happen one image at a time, in name order, so that shared new base images get one file.
   const reports: ImageReport[] = [];
   const written = new Set<string>();
@@ -236,17 +230,14 @@ interface WorkflowChanges {
 }
 
 /** Writes the expected generated workflows and removes generated ones nobody needs any more. */
-async function writeWorkflows(
-  state: FactoryState,
-  factorySource: FactorySource | undefined,
-): Promise<WorkflowChanges> {
+async function writeWorkflows(state: FactoryState): Promise<WorkflowChanges> {
   const expected = new Map<string, string>();
   for (const image of state.managedImages) {
     if (image.source.workflow === undefined) {
       expected.set(buildWorkflowPath(image.name), renderBuildWorkflow(image, state.settings));
     }
   }
-  expected.set(STATE_WORKFLOW_PATH, renderStateWorkflow(state.settings, factorySource));
+  expected.set(STATE_WORKFLOW_PATH, renderStateWorkflow(state.settings));
 
   const changes: WorkflowChanges = { written: [], removed: [], warnings: [] };
   const dir = join(state.dir, WORKFLOWS_DIR);
