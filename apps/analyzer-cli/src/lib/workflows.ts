@@ -27,7 +27,6 @@ import {
   type ImageSource,
   type ManagedImage,
   type Settings,
-  WORKFLOWS_DIR,
 } from '@image-factory/state-schema';
 import {
   COMMIT_VERSION_SCRIPT,
