@@ -4,6 +4,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerBaseImages } from './commands/base-images.js';
 import { registerGenerateState } from './commands/generate-state.js';
 import { registerGraph } from './commands/graph.js';
+import { registerInit } from './commands/init.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
@@ -27,6 +28,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerGraph,
   registerBaseImages,
   registerMigrate,
+  registerInit,
 ];
 
 export function cliVersion(): string {

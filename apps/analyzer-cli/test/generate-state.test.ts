@@ -535,7 +535,7 @@ describe("the state repository's workflow, executed", () => {
     expect(commitInfo(stateRepo, 'main')).toEqual(count);
   });
 
-  it('on a pull request: only validates and checks', async () => {
+  it('on a pull request: validates, synthesizes and shows what changes', async () => {
     const g = await generated();
     const text = read(join(g.state, '.github/workflows/image-factory.yml'));
     const { jobs } = parse(text) as { jobs: Record<string, { if: string; steps: { name: string }[] }> };
@@ -548,7 +548,8 @@ describe("the state repository's workflow, executed", () => {
       'Set up Node.js',
       'Install and build image-factory',
       'Validate the state',
-      'Check that the manifests are up to date',
+      'Synthesize the manifests',
+      'Show what changes in the manifests',
     ]);
   });
 });

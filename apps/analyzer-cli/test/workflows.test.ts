@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildWorkflowInputNames,
+  FACTORY_RELEASE_TAG,
+  FACTORY_REPOSITORY,
   GENERATED_WORKFLOW_MARKER,
   loadState,
   type ManagedImage,
@@ -201,8 +203,10 @@ describe('build workflows', () => {
 
 describe('the state workflow', () => {
   it('runs on the state branch, checks on pull requests and commits the output path on pushes', async () => {
-    const { state } = await load('stateRepo:\n  branch: production\noutput: manifests/all.yaml\n');
-    const text = renderStateWorkflow(state.settings, { repository: 'acme/image-factory', ref: 'v1.2.3' });
+    const { state } = await load(
+      'stateRepo:\n  branch: production\noutput: manifests/all.yaml\nstateWorkflow:\n  factory:\n    repository: acme/image-factory\n    ref: v1.2.3\n',
+    );
+    const text = renderStateWorkflow(state.settings);
     const workflow = parse(text);
     expect(text.split('\n')[0]).toBe(GENERATED_WORKFLOW_MARKER);
     expect(workflow.on).toEqual({
@@ -216,8 +220,8 @@ describe('the state workflow', () => {
     });
     expect(workflow.jobs.synth.env).toEqual({ OUTPUT: 'manifests/all.yaml' });
     const check = workflow.jobs.check.steps as { name: string; run?: string }[];
-    expect(check.find((step) => step.name === 'Check that the manifests are up to date')?.run).toBe(
-      'pnpm synth --state-dir "$GITHUB_WORKSPACE/state" --check\n',
+    expect(check.find((step) => step.name === 'Synthesize the manifests')?.run).toBe(
+      'pnpm --silent synth --state-dir "$GITHUB_WORKSPACE/state" --out "$RUNNER_TEMP/image-factory.k8s.yaml"\n',
     );
     expect(runScriptsWithExpressions(text)).toEqual([]);
   });
@@ -232,6 +236,91 @@ describe('the state workflow', () => {
     expect(branchFilter(branch)).toBe(pattern);
     const { state } = await load(`stateRepo:\n  branch: ${JSON.stringify(branch)}\n`);
     expect((parse(renderStateWorkflow(state.settings)) as Workflow).on.push?.branches).toEqual([pattern]);
+  });
+});
+
+describe('the state workflow on a pull request', () => {
+  const SKIPPED = [
+    'Check out image-factory',
+    'Set up pnpm',
+    'Set up Node.js',
+    'Install and build image-factory',
+    'Validate the state',
+    'Synthesize the manifests',
+  ];
+
+  /** Runs job `check` with a `pnpm` that prints `output` and exits with `code` (what synth --check does). */
+  async function runCheck(output: string, code: number) {
+    const loaded = await load();
+    const files = Object.fromEntries(
+      listFiles(loaded.dir).map((file) => [file, read(join(loaded.dir, file))]),
+    );
+    const bare = createBareRepo(join(scratch.dir, `pr-state-${++n}.git`), files);
+    const workspace = join(scratch.dir, `ws-${++n}`);
+    const bin = join(scratch.dir, `bin-${n}`);
+    const temp = join(scratch.dir, `temp-${n}`);
+    mkdirSync(temp, { recursive: true });
+    writeFiles(bin, {
+      pnpm: `#!/bin/bash\nprintf '%s\\n' "$*" >> "${temp}/pnpm-calls"\nprintf '%s' "$FAKE_OUTPUT"\nexit "$FAKE_CODE"\n`,
+    });
+    execFileSync('chmod', ['+x', join(bin, 'pnpm')]);
+    const summary = join(temp, 'summary.md');
+    writeFileSync(summary, '');
+    const run = await runWorkflow(renderStateWorkflow(loaded.state.settings), {
+      workspace,
+      selfRepo: bare,
+      eventName: 'pull_request',
+      skip: SKIPPED,
+      env: {
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+        RUNNER_TEMP: temp,
+        GITHUB_STEP_SUMMARY: summary,
+        FAKE_OUTPUT: output,
+        FAKE_CODE: String(code),
+      },
+      before: {
+        'Show what changes in the manifests': (ws) => mkdirSync(join(ws, 'factory'), { recursive: true }),
+      },
+    });
+    return { run, summary: read(summary), calls: read(join(temp, 'pnpm-calls')) };
+  }
+
+  it('out-of-date manifests are shown in the job summary, not a failure', async () => {
+    const report =
+      'dist/image-factory.k8s.yaml is out of date:\n  + Warehouse/[x](https://evil.example) (new)\n  (1 new, 0 removed, 0 changed)\nrun pnpm synth to update it\n';
+    const { run, summary, calls } = await runCheck(report, 1);
+    expect(run.failure).toBeUndefined();
+    expect(run.jobs).toEqual(['check']);
+    expect(calls).toContain('--silent synth --state-dir');
+    expect(calls).toContain('--check');
+    expect(summary).toContain('Merging this pull request changes the manifests');
+    // The report is an indented code block: text from the state is never Markdown there.
+    expect(summary).toContain(
+      '\n    dist/image-factory.k8s.yaml is out of date:\n      + Warehouse/[x](https://evil.example) (new)\n',
+    );
+  });
+
+  it('up-to-date manifests say so', async () => {
+    const { run, summary } = await runCheck('dist/image-factory.k8s.yaml is up to date (7 objects)\n', 0);
+    expect(run.failure).toBeUndefined();
+    expect(summary).toContain('The committed manifests are what this state synthesizes to.');
+    expect(summary).toContain('    dist/image-factory.k8s.yaml is up to date (7 objects)');
+  });
+
+  it('a usage error of synth fails the step and writes no summary', async () => {
+    const { run, summary } = await runCheck('error: Unknown option --check\n', 2);
+    expect(run.failure).toMatchObject({ job: 'check', step: 'Show what changes in the manifests' });
+    expect(summary).toBe('');
+  });
+
+  it('checks out the release of the CLI by default, never a moving branch', async () => {
+    const { state } = await load();
+    const workflow = parse(renderStateWorkflow(state.settings)) as Workflow;
+    expect(workflow.env).toEqual({
+      IMAGE_FACTORY_REPOSITORY: FACTORY_REPOSITORY,
+      IMAGE_FACTORY_REF: FACTORY_RELEASE_TAG,
+    });
+    expect(FACTORY_RELEASE_TAG).toMatch(/^@image-factory\/analyzer-cli@\d+\.\d+\.\d+/);
   });
 });
 
@@ -726,7 +815,7 @@ describe('security', () => {
   source: {provider: gitlab, repo: zz-group/zz-sub/zz-lab, branch: zz-lab-branch, dockerfile: zz.Dockerfile}
 `;
     const MARKED_SETTINGS =
-      'github:\n  url: https://zz-github.example.com\ngitlab:\n  url: https://zz-gitlab.example.com/zz\nstateRepo:\n  branch: zz-state\noutput: zz-dist/all.yaml\n';
+      'github:\n  url: https://zz-github.example.com\ngitlab:\n  url: https://zz-gitlab.example.com/zz\nstateRepo:\n  branch: zz-state\noutput: zz-dist/all.yaml\nstateWorkflow:\n  factory:\n    repository: zz-org/zz-factory\n    ref: zz-ref\n';
 
     it('nowhere but in env values (and the workflow name, which GitHub does not evaluate)', async () => {
       const { state, image } = await load(MARKED_SETTINGS, MARKED_IMAGES, {
@@ -738,7 +827,7 @@ describe('security', () => {
       const texts = [
         renderBuildWorkflow(image('zz-api'), state.settings),
         renderBuildWorkflow(image('zz-lab'), state.settings),
-        renderStateWorkflow(state.settings, { repository: 'zz-org/zz-factory', ref: 'zz-ref' }),
+        renderStateWorkflow(state.settings),
       ];
       const outside = texts.flatMap((text) =>
         strings(parse(text))
@@ -852,14 +941,19 @@ describe('security', () => {
       [
         'stateRepo.branch (image-factory.yaml)',
         (s: Settings) => ({ ...s, stateRepo: { ...s.stateRepo, branch: EXPRESSION } }),
-        undefined,
       ],
-      ['output (image-factory.yaml)', (s: Settings) => ({ ...s, output: EXPRESSION }), undefined],
-      ['factory repository', (s: Settings) => s, { repository: EXPRESSION, ref: 'main' }],
-      ['factory ref', (s: Settings) => s, { repository: 'a/b', ref: '${% x %}' }],
-    ])('the state workflow generator refuses an expression in %s', async (field, tamper, factory) => {
+      ['output (image-factory.yaml)', (s: Settings) => ({ ...s, output: EXPRESSION })],
+      [
+        'stateWorkflow.factory.repository (image-factory.yaml)',
+        (s: Settings) => ({ ...s, stateWorkflow: { factory: { repository: EXPRESSION, ref: 'main' } } }),
+      ],
+      [
+        'stateWorkflow.factory.ref (image-factory.yaml)',
+        (s: Settings) => ({ ...s, stateWorkflow: { factory: { repository: 'a/b', ref: '${% x %}' } } }),
+      ],
+    ])('the state workflow generator refuses an expression in %s', async (field, tamper) => {
       const { state } = await load();
-      expect(() => renderStateWorkflow(tamper(state.settings), factory)).toThrow(
+      expect(() => renderStateWorkflow(tamper(state.settings))).toThrow(
         expect.objectContaining({ name: 'UnsafeWorkflowValueError', image: undefined, field }),
       );
     });

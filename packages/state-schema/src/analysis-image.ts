@@ -14,3 +14,13 @@ export const ANALYZER_CLI_VERSION = '0.0.0';
 
 /** The default `analysis.image`: this project's analysis image at {@link ANALYZER_CLI_VERSION}. */
 export const DEFAULT_ANALYSIS_IMAGE = `${ANALYSIS_IMAGE_REPOSITORY}:${ANALYZER_CLI_VERSION}`;
+
+/** The GitHub repository of Image Factory, which the state repository's workflow checks out. */
+export const FACTORY_REPOSITORY = 'image-factory/image-factory';
+
+/**
+ * The git tag changesets gives the release of {@link ANALYZER_CLI_VERSION} (`<package>@<version>`):
+ * the default version of Image Factory the state repository's workflow runs, so that a release of
+ * the factory never changes a state repository's CI unnoticed.
+ */
+export const FACTORY_RELEASE_TAG = `@image-factory/analyzer-cli@${ANALYZER_CLI_VERSION}`;

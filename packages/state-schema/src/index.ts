@@ -2,6 +2,8 @@ export {
   ANALYSIS_IMAGE_REPOSITORY,
   ANALYZER_CLI_VERSION,
   DEFAULT_ANALYSIS_IMAGE,
+  FACTORY_RELEASE_TAG,
+  FACTORY_REPOSITORY,
 } from './analysis-image.js';
 export type { BaseImageDigestChange, BaseImageDigestObservation } from './base-image-digest.js';
 export { applyBaseImageDigest, recordBaseImageDigest, UPDATE_HISTORY_LIMIT } from './base-image-digest.js';
@@ -96,6 +98,7 @@ export { ImageStateSchema } from './schema/image-state.js';
 export { BaseEntrySchema, ImagesFileSchema, ManagedEntrySchema } from './schema/images-file.js';
 export { SettingsSchema } from './schema/settings.js';
 export { DEFAULT_SETTINGS, withoutDefaultWarnings } from './settings-loader.js';
+export { renderSettingsReference } from './settings-reference.js';
 export { renderSettingsTemplate } from './settings-template.js';
 export type {
   BaseImageFileMatch,

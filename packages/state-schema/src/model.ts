@@ -357,6 +357,16 @@ export interface Settings {
     /** Branch of the state repository. @default 'main' */
     readonly branch: string;
   };
+  /** The state repository's own workflow (`.github/workflows/image-factory.yml`). */
+  readonly stateWorkflow: {
+    /** Where the workflow gets Image Factory from. */
+    readonly factory: {
+      /** GitHub `owner/name`. @default FACTORY_REPOSITORY ('image-factory/image-factory') */
+      readonly repository: string;
+      /** Tag, branch or commit. @default FACTORY_RELEASE_TAG (the release tag of this version) */
+      readonly ref: string;
+    };
+  };
   /** Where `synth` writes the manifests, relative to the state repository. @default 'dist/image-factory.k8s.yaml' */
   readonly output: string;
 }

@@ -77,6 +77,7 @@ export function toSettings(doc: ReturnType<typeof SettingsSchema.parse>): Settin
     },
     build: { ...doc.build },
     stateRepo: { ...doc.stateRepo },
+    stateWorkflow: { factory: { ...doc.stateWorkflow.factory } },
     output: doc.output,
   };
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANALYSIS_IMAGE } from '../src/analysis-image.js';
+import { DEFAULT_ANALYSIS_IMAGE, FACTORY_RELEASE_TAG } from '../src/analysis-image.js';
 import { loadState, loadStateOrThrow, loadStateSync } from '../src/loader.js';
 import type { FactoryState, LoadStateResult, StateProblem } from '../src/model.js';
 import { formatProblem, StateError } from '../src/problems.js';
@@ -211,6 +211,7 @@ describe('DEFAULT_SETTINGS', () => {
       },
       build: { sign: false },
       stateRepo: { branch: 'main' },
+      stateWorkflow: { factory: { repository: 'image-factory/image-factory', ref: FACTORY_RELEASE_TAG } },
       output: 'dist/image-factory.k8s.yaml',
     });
   });

@@ -31,13 +31,9 @@ import { readFileInside } from './paths.js';
 import type { Progress } from './progress.js';
 import { cloneBranch } from './repo.js';
 import { loadValidState, recordDiscovery, resolveBaseImageNames } from './state.js';
+import { renderStateWorkflow, STATE_WORKFLOW_PATH } from './state-workflow.js';
 import { withTempDir } from './temp.js';
-import {
-  type FactorySource,
-  renderBuildWorkflow,
-  renderStateWorkflow,
-  STATE_WORKFLOW_PATH,
-} from './workflows.js';
+import { renderBuildWorkflow } from './workflows.js';
 
 /** Options of {@link generateState}. */
 export interface GenerateStateOptions {
@@ -47,8 +43,6 @@ export interface GenerateStateOptions {
   readonly gitUrlTemplate?: string | undefined;
   /** Dockerfiles fetched in parallel. @default 4 */
   readonly concurrency?: number | undefined;
-  /** Where the state workflow gets image-factory from. */
-  readonly factorySource?: FactorySource | undefined;
 }
 
 /**
@@ -138,7 +132,7 @@ export async function generateState(
     const result = fetched[index];
     if (result?.ok && result.finalBase !== undefined) finalBases.set(image.name, result.finalBase);
   }
-  const workflows = await writeWorkflows(state, options.factorySource, finalBases);
+  const workflows = await writeWorkflows(state, finalBases);
   // Writes happen one image at a time, in name order, so that shared new base images get one file.
   const reports: ImageReport[] = [];
   const written = new Set<string>();
@@ -335,7 +329,6 @@ interface WorkflowChanges {
 /** Writes the expected generated workflows and removes generated ones nobody needs any more. */
 async function writeWorkflows(
   state: FactoryState,
-  factorySource: FactorySource | undefined,
   finalBases: ReadonlyMap<string, string>,
 ): Promise<WorkflowChanges> {
   const expected = new Map<string, string>();
@@ -347,7 +340,7 @@ async function writeWorkflows(
       );
     }
   }
-  expected.set(STATE_WORKFLOW_PATH, renderStateWorkflow(state.settings, factorySource));
+  expected.set(STATE_WORKFLOW_PATH, renderStateWorkflow(state.settings));
 
   const changes: WorkflowChanges = { written: [], removed: [], warnings: [] };
   const dir = join(state.dir, WORKFLOWS_DIR);

@@ -1,7 +1,8 @@
 /**
  * GitHub Actions workflows that generate-state writes into the state repository: one build
  * workflow per managed image without `source.workflow` (product.md §6), and the state repository's
- * own workflow (validate, then synthesize the manifests). Pure: same input, same bytes.
+ * own workflow (validate, then synthesize the manifests; in state-workflow.ts). Pure: same input,
+ * same bytes.
  *
  * State values are untrusted (style.md 13). GitHub evaluates `${{ }}` in nearly every string of a
  * workflow (step and job names, `run-name`, `with:`, `env:`, `run:`) with `secrets` in scope, so:
@@ -9,7 +10,7 @@
  *   as `${{ env.NAME }}` in `with:` (the result of an expression is never evaluated again) or as
  *   `$NAME` in scripts (never interpolated into shell code). Two places GitHub does not evaluate
  *   are the exceptions: the workflow's `name` (the image name, `[a-z0-9-]`) and the state
- *   workflow's branch filters (the state branch, escaped by {@link branchFilter});
+ *   workflow's branch filters (the state branch, escaped by `branchFilter`);
  * - a value holding an expression delimiter is refused ({@link UnsafeWorkflowValueError}); the
  *   loader already rejects such states with a position, this is the second line of defence.
  *
@@ -26,11 +27,9 @@ import {
   type ImageSource,
   type ManagedImage,
   type Settings,
-  WORKFLOWS_DIR,
 } from '@image-factory/state-schema';
 import {
   BUILD_SCRIPT,
-  COMMIT_MANIFESTS_SCRIPT,
   COMMIT_VERSION_SCRIPT,
   GITLAB_CLONE_SCRIPT,
   PINS_SCRIPT,
@@ -41,25 +40,9 @@ import {
 } from './workflow-scripts.js';
 import { checkout, expr, literalReader, originOf, render, type Step, trimSlash } from './workflow-yaml.js';
 
+export { branchFilter, renderStateWorkflow, STATE_WORKFLOW_PATH } from './state-workflow.js';
 export { BUILD_SCRIPT, PINS_SCRIPT, SIGN_SCRIPT, VERSION_SCRIPT } from './workflow-scripts.js';
 export { expr, UnsafeWorkflowValueError } from './workflow-yaml.js';
-
-/** Repository-relative path of the state repository's own workflow. */
-export const STATE_WORKFLOW_PATH = `${WORKFLOWS_DIR}/image-factory.yml`;
-
-/** Where the state workflow gets image-factory from. */
-export interface FactorySource {
-  /** GitHub `owner/name` of the image-factory repository. @default 'image-factory/image-factory' */
-  readonly repository: string;
-  /** Branch or tag of it to use. @default 'main' */
-  readonly ref: string;
-}
-
-/** @default the image-factory repository the state workflow checks out. */
-export const DEFAULT_FACTORY_SOURCE: FactorySource = {
-  repository: 'image-factory/image-factory',
-  ref: 'main',
-};
 
 const DEFAULT_GITHUB_URL = 'https://github.com';
 
@@ -335,113 +318,4 @@ function sourceCheckoutStep(source: ImageSource, serverUrl: string): Step {
       ...(serverUrl === DEFAULT_GITHUB_URL ? {} : { 'github-server-url': expr('env.SOURCE_SERVER_URL') }),
     },
   });
-}
-
-/**
- * A branch as a GitHub branch filter pattern: `*`, `?`, `+`, `[`, `]` and a leading `!` are
- * pattern syntax, escaped with `\` so that the filter matches exactly this branch.
- */
-export function branchFilter(branch: string): string {
-  return branch.replace(/[*?+[\]\\]/g, '\\$&').replace(/^!/, '\\!');
-}
-
-/**
- * The state repository's own workflow (`.github/workflows/image-factory.yml`): on pull requests,
- * job `check` validates and runs `synth --check` with read access; on pushes to the state branch
- * (and by hand), job `synth` validates, synthesizes and commits the manifests when they changed,
- * so that analysis → state commit → manifests closes. Only `synth` may write the repository.
- */
-export function renderStateWorkflow(
-  settings: Settings,
-  factory: FactorySource = DEFAULT_FACTORY_SOURCE,
-): string {
-  const literal = literalReader(STATE_WORKFLOW_PATH, undefined);
-  const branch = literal('stateRepo.branch (image-factory.yaml)', settings.stateRepo.branch);
-  const output = literal('output (image-factory.yaml)', settings.output);
-  const setup: Step[] = [
-    checkout('Check out the state repository', 'state'),
-    checkout('Check out image-factory', 'factory', {
-      with: { repository: expr('env.IMAGE_FACTORY_REPOSITORY'), ref: expr('env.IMAGE_FACTORY_REF') },
-    }),
-    {
-      name: 'Set up pnpm',
-      uses: 'pnpm/action-setup@v4',
-      with: { package_json_file: 'factory/package.json' },
-    },
-    {
-      name: 'Set up Node.js',
-      uses: 'actions/setup-node@v4',
-      with: { 'node-version': 24, cache: 'pnpm', 'cache-dependency-path': 'factory/pnpm-lock.yaml' },
-    },
-    {
-      name: 'Install and build image-factory',
-      'working-directory': 'factory',
-      run: 'pnpm install --frozen-lockfile\npnpm turbo run build --filter=@image-factory/analyzer-cli --filter=@image-factory/synth\n',
-    },
-    {
-      name: 'Validate the state',
-      'working-directory': 'factory',
-      run: 'pnpm exec image-factory validate --state-dir "$GITHUB_WORKSPACE/state"\n',
-    },
-  ];
-  const body = {
-    name: 'image-factory',
-    on: {
-      push: { branches: [branchFilter(branch)] },
-      pull_request: { branches: [branchFilter(branch)] },
-      workflow_dispatch: {},
-    },
-    permissions: {},
-    concurrency: { group: `image-factory-${expr('github.ref')}`, 'cancel-in-progress': false },
-    env: {
-      IMAGE_FACTORY_REPOSITORY: literal('factory repository', factory.repository),
-      IMAGE_FACTORY_REF: literal('factory ref', factory.ref),
-    },
-    jobs: {
-      check: {
-        name: 'Validate and check the manifests',
-        if: "github.event_name == 'pull_request'",
-        'runs-on': 'ubuntu-latest',
-        'timeout-minutes': 30,
-        permissions: { contents: 'read' },
-        steps: [
-          ...setup,
-          {
-            name: 'Check that the manifests are up to date',
-            'working-directory': 'factory',
-            run: 'pnpm synth --state-dir "$GITHUB_WORKSPACE/state" --check\n',
-          },
-        ],
-      },
-      synth: {
-        name: 'Validate and synthesize',
-        if: "github.event_name != 'pull_request'",
-        'runs-on': 'ubuntu-latest',
-        'timeout-minutes': 30,
-        permissions: { contents: 'write' },
-        env: { OUTPUT: output },
-        steps: [
-          ...setup,
-          {
-            name: 'Synthesize the manifests',
-            'working-directory': 'factory',
-            run: 'pnpm synth --state-dir "$GITHUB_WORKSPACE/state"\n',
-          },
-          {
-            name: 'Commit the manifests',
-            'working-directory': 'state',
-            env: { GIT_TOKEN: expr('github.token') },
-            run: COMMIT_MANIFESTS_SCRIPT,
-          },
-        ],
-      },
-    },
-  };
-  return render(
-    [
-      'Validates the state repository and keeps the Kargo manifests (watched by Argo CD) in step with it.',
-      'Regenerate with `image-factory generate-state`.',
-    ],
-    body,
-  );
 }

@@ -154,9 +154,10 @@ export async function runWorkflow(text: string, options: RunOptions): Promise<Ru
           cwd: join(workspace, step['working-directory'] ?? '.'),
           env: {
             ...TEST_GIT_ENV,
-            ...options.env,
+            // Defaults a test may replace through options.env.
             RUNNER_TEMP: runnerTemp,
             GITHUB_STEP_SUMMARY: join(workspace, '.step-summary'),
+            ...options.env,
             GITHUB_WORKSPACE: workspace,
             GITHUB_OUTPUT: outputFile,
             GITHUB_RUN_NUMBER: String(options.runNumber ?? 7),

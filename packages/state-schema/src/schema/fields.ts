@@ -46,6 +46,11 @@ const RULES = {
     hint: 'branch names cannot contain spaces, "..", "~", "^", ":", "?", "*", "[", "\\" or "@{", nor start with "-"',
     code: 'invalid-branch',
   },
+  gitRef: {
+    message: 'must be a valid git tag, branch or commit name',
+    hint: 'e.g. "@image-factory/analyzer-cli@0.1.0" (a release tag), "main" or a commit SHA; no spaces, "..", "~", "^", ":", "?", "*", "[", "\\" or "@{"',
+    code: 'invalid-value',
+  },
   subscribedBranch: {
     message:
       'must be a branch name Kargo can subscribe to: letters, digits, ".", "_", "/" and "-", starting with a letter or digit and ending with a letter, digit, "_" or "-"',
@@ -172,6 +177,9 @@ export function isValidBranchName(name: string): boolean {
 
 /** A git branch name. */
 export const branch = z.string().refine(isValidBranchName, { error: RULES.branch.message });
+
+/** A git ref to check out: a tag, branch or commit (the same rules as a branch name). */
+export const gitRef = z.string().refine(isValidBranchName, { error: RULES.gitRef.message });
 
 /**
  * The branches a Kargo git subscription accepts (`branch` in Kargo v1.11.2's

@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { DEFAULT_ANALYSIS_IMAGE } from '../analysis-image.js';
+import { DEFAULT_ANALYSIS_IMAGE, FACTORY_RELEASE_TAG, FACTORY_REPOSITORY } from '../analysis-image.js';
 import {
   branch,
   duration,
+  gitRef,
   httpUrl,
   imageReference,
   kubernetesLabelName,
@@ -10,6 +11,7 @@ import {
   platform,
   quantity,
   relativePath,
+  repo,
 } from './fields.js';
 
 const secretKeyRef = (name: string, key: string) =>
@@ -134,6 +136,26 @@ export const SettingsSchema = z
         branch: branch.default('main').meta({ description: 'Branch of the state repository.' }),
       })
       .prefault({}),
+    stateWorkflow: z
+      .strictObject({
+        factory: z
+          .strictObject({
+            repository: repo.default(FACTORY_REPOSITORY).meta({
+              description:
+                'GitHub `owner/name` of the Image Factory repository the workflow checks out (a fork or a mirror).',
+            }),
+            ref: gitRef.default(FACTORY_RELEASE_TAG).meta({
+              description:
+                'Tag, branch or commit of it to run. Default: the release of the CLI that generated the workflow (a tag, never a moving branch).',
+            }),
+          })
+          .prefault({}),
+      })
+      .prefault({})
+      .meta({
+        description:
+          "The state repository's own workflow (`.github/workflows/image-factory.yml`, written by `image-factory init` and `generate-state`).",
+      }),
     output: relativePath
       .default('dist/image-factory.k8s.yaml')
       .meta({ description: 'Where `synth` writes the manifests, relative to the state repository.' }),
