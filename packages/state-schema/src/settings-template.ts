@@ -61,6 +61,19 @@ export function renderSettingsTemplate(
     '#',
     '# The Kargo project, which is also its namespace.',
     commented({ kargo: { project: defaults.kargo.project } }),
+    '#',
+    '# Kargo webhook receivers, so that a push reaches Kargo without waiting for a poll (docs/webhooks.md).',
+    '# Each reads a Secret you create; managed-image Warehouses covered by them then poll every',
+    `# warehouses.managedIntervalWithWebhooks (${defaults.warehouses.managedIntervalWithWebhooks}).`,
+    commented({
+      webhooks: {
+        github: {
+          enabled: defaults.webhooks.github.enabled,
+          secretName: defaults.webhooks.github.secretName,
+          packageEvents: defaults.webhooks.github.packageEvents,
+        },
+      },
+    }),
     '',
   ].join('\n');
 }
