@@ -169,8 +169,8 @@ function gitReceiver(
  * (ghcr.io with GitHub package events, docker.io, quay.io) and each git repository (on `github.url` or
  * `gitlab.url`). Otherwise a push to the uncovered repository would wait for the rare poll, so it keeps
  * `managedInterval` (images on registry.gitlab.com, for one: Kargo's GitLab receiver handles no registry
- * events). The rare poll stays as a safety net: a delivery that fails is not retried by Docker Hub or
- * Quay, and GitHub only redelivers by hand.
+ * events). The rare poll stays as a safety net for lost deliveries (the webhook server unreachable, a
+ * Secret rotated without registering the new URL).
  *
  * **Sampling Warehouses are never touched.** The per-(base, soak) Warehouses `base-<name>` and
  * `base-<name>-soak-<d>` keep the interval the plan gives them: the rebuild semantics rest on it (at
