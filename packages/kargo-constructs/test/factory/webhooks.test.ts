@@ -88,7 +88,7 @@ describe('webhook receivers', () => {
     expect(validateManifest(config as Record<string, unknown>)).toEqual([]);
     // Kargo picks the receiver type from the one provider field set (pkg/webhook/external/registry.go):
     // each entry has exactly one, and each is published at a path of its own.
-    const paths = (config?.spec.webhookReceivers as Record<string, any>[]).map((r) => {
+    const paths = ((config?.spec.webhookReceivers ?? []) as Record<string, any>[]).map((r) => {
       const providers = Object.keys(r).filter((k) => k !== 'name');
       expect(providers).toHaveLength(1);
       return webhookReceiverPath('factory', providers[0] as string, r.name, ['same-value']);
