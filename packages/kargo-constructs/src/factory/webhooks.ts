@@ -8,7 +8,7 @@ import {
 import type * as kargo from '../imports/kargo.js';
 import { normalizeGitUrl, providerUrl } from './git.js';
 import { compactDuration } from './names.js';
-import type { FactoryPlan, WarehousePlan } from './plan.js';
+import type { BaseStagePlan, FactoryPlan, RebuildStagePlan, WarehousePlan } from './plan.js';
 
 /** The webhook receivers the settings can turn on (`webhooks.<provider>` in image-factory.yaml). */
 export type WebhookProvider = 'github' | 'gitlab' | 'dockerhub' | 'quay';
@@ -217,14 +217,17 @@ function samplingWarnings(plan: FactoryPlan, receivers: readonly WebhookReceiver
   for (const [name, image] of plan.images) {
     const receiver = registryReceiver(image.reference.name, receivers, plan.settings);
     if (receiver === undefined) continue;
-    const sampled = plan.stages.filter((s) => s.role === 'base' && s.subject === name && s.soakSeconds > 0);
+    const sampled = plan.stages.filter(
+      (s): s is BaseStagePlan => s.role === 'base' && s.subject === name && s.soakSeconds > 0,
+    );
     if (sampled.length === 0) continue;
     const dependents = plan.stages
-      .filter((s) => s.role === 'rebuild' && s.soakSeconds > 0 && s.sources.some((src) => src.base === name))
-      .map((s) =>
-        s.role === 'rebuild' ? `${s.image} (rebuildDelay ${compactDuration(s.soakSeconds)})` : '',
-      );
-    const warehouses = sampled.map((s) => (s.role === 'base' ? s.warehouse : '')).join(', ');
+      .filter(
+        (s): s is RebuildStagePlan =>
+          s.role === 'rebuild' && s.soakSeconds > 0 && s.sources.some((src) => src.base === name),
+      )
+      .map((s) => `${s.image} (rebuildDelay ${compactDuration(s.soakSeconds)})`);
+    const warehouses = sampled.map((s) => s.warehouse).join(', ');
     out.push(
       problem(
         'warning',
@@ -234,7 +237,7 @@ function samplingWarnings(plan: FactoryPlan, receivers: readonly WebhookReceiver
         `image "${name}" is the base of ${dependents.join(', ')}, and the ${receiver.provider} webhook receiver hears about pushes to ${image.reference.name}: Kargo refreshes every Warehouse subscribed to the pushed repository, so its sampling Warehouse${sampled.length > 1 ? 's' : ''} ${warehouses} discover${sampled.length > 1 ? '' : 's'} each push at once instead of at most once per interval; pushes closer together than the rebuild delay replace each other before they have soaked, and the dependents are rebuilt only once the pushes slow down`,
         receiver.provider === 'github'
           ? 'accept it, or register the GitHub webhooks without "Packages" events and set webhooks.github.packageEvents: false (the images on ghcr.io then keep polling at warehouses.managedInterval), or drop the rebuildDelay of the dependents; see docs/webhooks.md'
-          : `accept it, or do not register the ${receiver.provider} webhook on ${image.reference.name}, or drop the rebuildDelay of the dependents; see docs/webhooks.md`,
+          : `accept it, or do not register the ${receiver.provider} webhook on ${image.reference.name} (its Warehouse image-${name} then learns of pushes only every warehouses.managedIntervalWithWebhooks), or drop the rebuildDelay of the dependents; see docs/webhooks.md`,
       ),
     );
   }
