@@ -53,7 +53,13 @@ describe('the synth summary', () => {
   });
 
   it('warns, positioned, when a registry receiver reaches the sampling Warehouse of a managed base', async () => {
-    const state = stateWith('apps/synth/test/fixtures/all-options', 'webhooks:\n  github: {enabled: true}\n');
+    // The fixture enables every receiver, GitHub without package events: turn them on.
+    const state = stateWith('apps/synth/test/fixtures/all-options', '');
+    const settingsFile = join(state, 'image-factory.yaml');
+    writeFileSync(
+      settingsFile,
+      readFileSync(settingsFile, 'utf8').replace('packageEvents: false', 'packageEvents: true'),
+    );
     const result = await runSynth(['--state-dir', state, '--out', join(state, 'out.yaml')], {
       env: {},
       cwd: work,
