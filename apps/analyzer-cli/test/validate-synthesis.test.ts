@@ -33,6 +33,31 @@ function managed(name: string, updateRepo: string, updatePath: string): string {
 `;
 }
 
+describe('image-factory validate: what synth would warn about', () => {
+  it('warns, at the image, when a registry webhook receiver reaches the sampling Warehouse of a managed base', async () => {
+    const image = (name: string, delay: string) =>
+      `- name: ${name}\n  registry: ghcr.io\n  repository: acme/${name}\n  source:\n    repo: acme/${name}\n    dockerfile: Dockerfile\n    workflow: build.yml\n  rebuildDelay: ${delay}\n`;
+    const files = (webhooks: string) => ({
+      'image-factory.yaml': `${SETTINGS}analysis:\n  image: ${DEFAULT_ANALYSIS_IMAGE}\n${webhooks}`,
+      'images.yaml': `${image('runtime', '7d')}${image('app', '1d')}`,
+      'images/runtime.yaml': 'name: runtime\nbaseImages: []\ncurrentVersion: 1.0.0\n',
+      'images/app.yaml': 'name: app\nbaseImages:\n  - runtime\ncurrentVersion: 2.0.0\n',
+    });
+    const on = await runCli(['validate', '--state-dir', '.'], {
+      cwd: state(files('webhooks:\n  github:\n    enabled: true\n')),
+    });
+    expect(on.code).toBe(0);
+    expect(on.stderr).toMatch(
+      /^images\.yaml:1:3: warning: image "runtime" is the base of app \(rebuildDelay 1d\), and the github webhook receiver hears about pushes to ghcr\.io\/acme\/runtime/m,
+    );
+    // Without GitHub package events the receiver hears only of git pushes: nothing to warn about.
+    const pushesOnly = await runCli(['validate', '--state-dir', '.'], {
+      cwd: state(files('webhooks:\n  github:\n    enabled: true\n    packageEvents: false\n')),
+    });
+    expect(pushesOnly).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
 describe('image-factory validate: what synth would refuse', () => {
   it('rejects two images whose consumer-update Stage names collide, at the updates[] entry', async () => {
     // update-a-b + c-d + e and update-a + b-c-d + e both give "update-a-b-c-d-e".

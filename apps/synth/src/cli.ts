@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ImageFactoryStateError } from '@image-factory/kargo-constructs';
+import { ImageFactory, ImageFactoryStateError } from '@image-factory/kargo-constructs';
 import {
   formatProblem,
   loadState,
@@ -15,6 +15,7 @@ import { buildApp, CHART_ID } from './build-app.js';
 import { diffManifests, formatDiff } from './check.js';
 import { renderManifest, synthManifests } from './render.js';
 import { stateRepoNotice } from './state-repo-notice.js';
+import { synthSummary } from './summary.js';
 
 /** The default state checkout: a sibling of the current directory. */
 export const DEFAULT_STATE_DIR = '../image-factory-state';
@@ -36,7 +37,9 @@ export interface SynthResult {
 
 export const USAGE = `Usage: pnpm synth [--state-dir DIR] [--out FILE] [--check]
 
-Synthesizes the Kargo manifests of an Image Factory state repository into one YAML file.
+Synthesizes the Kargo manifests of an Image Factory state repository into one YAML file, and
+prints on stderr the number of objects and the estimated registry and git requests per day, by
+host, of the generated Warehouses' polling.
 
 Options:
   --state-dir DIR  the state repository (default: $IMAGE_FACTORY_STATE_DIR, else ${DEFAULT_STATE_DIR})
@@ -93,14 +96,22 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
     );
   }
   const notice = stateRepoNotice(loaded.state.stateRepoUrlSource);
-  const warnings = notice + (loaded.warnings.length > 0 ? problemsText(loaded.warnings) : '');
+  let warnings = notice + (loaded.warnings.length > 0 ? problemsText(loaded.warnings) : '');
 
   let manifest: string;
   let count: number;
+  let summary: string;
   try {
-    const manifests = synthManifests(buildApp(loaded.state));
+    const app = buildApp(loaded.state);
+    const manifests = synthManifests(app);
     manifest = renderManifest(manifests);
     count = manifests.length;
+    summary = synthSummary(manifests);
+    // Warnings of the generated objects themselves (a webhook receiver reaching a sampling Warehouse).
+    const factoryWarnings = app.node
+      .findAll()
+      .flatMap((c) => (c instanceof ImageFactory ? c.webhooks.warnings : []));
+    if (factoryWarnings.length > 0) warnings += problemsText(factoryWarnings);
   } catch (error) {
     if (error instanceof ImageFactoryStateError) {
       // As the loader does for a state that does not load: no reminders of defaults beside errors.
@@ -151,7 +162,7 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
     return {
       exitCode: 0,
       stdout: changed ? `wrote ${shown} (${count} objects)\n` : `${shown} is unchanged (${count} objects)\n`,
-      stderr: warnings,
+      stderr: warnings + summary,
     };
   } catch (error) {
     return fail(`${warnings}error: cannot write ${shown}: ${(error as Error).message}\n`);

@@ -10,6 +10,16 @@ export {
 } from './analysis-template.js';
 export { ClusterAnalysisTemplate, type ClusterAnalysisTemplateProps } from './cluster-analysis-template.js';
 export { ClusterPromotionTask, type ClusterPromotionTaskProps } from './cluster-promotion-task.js';
+export {
+  DOCKER_HUB_ANONYMOUS_LIMIT,
+  dockerHubAnonymousExcess,
+  durationSeconds,
+  estimateDiscoveryRequests,
+  gitHostOf,
+  type HostRequests,
+  registryHostOf,
+  type WarehouseForRequests,
+} from './discovery-requests.js';
 export { formatDuration, KARGO_DURATION_RE } from './duration.js';
 export {
   always,

@@ -52,3 +52,18 @@ export {
   type TemplatePart,
 } from './runtime/template.js';
 export { GoStruct, type GoStructField, isUnknown, LookupMap, Unknown, valueType } from './runtime/values.js';
+export {
+  dockerhubDelivery,
+  type GitSubscriptionSpec,
+  githubPackageDelivery,
+  gitPushDelivery,
+  type ImageSubscriptionSpec,
+  imageMatchesTag,
+  normalizeGitRepoUrl,
+  normalizeImageUrl,
+  quayDelivery,
+  refreshedWarehouses,
+  type WarehouseSubscriptions,
+  type WebhookDelivery,
+  webhookReceiverPath,
+} from './runtime/webhooks.js';

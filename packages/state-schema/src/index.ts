@@ -64,6 +64,7 @@ export type {
   StateProblemCode,
   StateRepoUrlSource,
   UpdateType,
+  WebhookReceiverSettings,
 } from './model.js';
 export { formatProblem, problem, StateError, sortProblems } from './problems.js';
 export type { ImageReference, ReferenceParseResult } from './reference.js';

@@ -50,7 +50,8 @@ export type StateProblemCode =
   | 'mixed-layout'
   | 'too-many-problems'
   | 'default-value'
-  | 'expression-in-value';
+  | 'expression-in-value'
+  | 'webhook-sampling';
 
 /** One problem found in a state repository: an error (the state is invalid) or a warning. */
 export interface StateProblem extends Origin {
@@ -283,6 +284,14 @@ export interface SecretKeyRef {
   readonly key: string;
 }
 
+/** One webhook receiver of the settings. */
+export interface WebhookReceiverSettings {
+  /** Generate the receiver. @default false */
+  readonly enabled: boolean;
+  /** Secret in the Kargo project namespace holding the receiver's key. @default 'image-factory-webhook-<provider>' */
+  readonly secretName: string;
+}
+
 /** `image-factory.yaml` with every default applied (product.md §2.4). */
 export interface Settings {
   readonly kargo: {
@@ -335,6 +344,14 @@ export interface Settings {
     readonly baseInterval: string;
     /** {@link baseInterval} in seconds. @default 86400 */
     readonly baseIntervalSeconds: number;
+    /**
+     * Discovery interval of a managed image's Warehouse (`image-<name>`) when an enabled webhook receiver
+     * covers its registry and every git repository it watches, as written. Never applied to the
+     * per-(base, soak) Warehouses. @default '6h'
+     */
+    readonly managedIntervalWithWebhooks: string;
+    /** {@link managedIntervalWithWebhooks} in seconds. @default 21600 */
+    readonly managedIntervalWithWebhooksSeconds: number;
     /** Maximum images each image subscription discovers (Kargo `discoveryLimit`, 1–100). @default 20 */
     readonly discoveryLimit: number;
     /**
@@ -350,6 +367,20 @@ export interface Settings {
      * workflow's OIDC identity, recorded in Rekor). @default false
      */
     readonly sign: boolean;
+  };
+  /** Kargo webhook receivers (`ProjectConfig.spec.webhookReceivers`), each off by default. */
+  readonly webhooks: {
+    /** GitHub: pushes to repositories on `github.url`, and (with `packageEvents`) ghcr.io package events. */
+    readonly github: WebhookReceiverSettings & {
+      /** The registered webhooks deliver "Packages" events (ghcr.io pushes). @default true */
+      readonly packageEvents: boolean;
+    };
+    /** GitLab: pushes to repositories on `gitlab.url` (Kargo's receiver handles no registry events). */
+    readonly gitlab: WebhookReceiverSettings;
+    /** Docker Hub: pushes to docker.io repositories you own. */
+    readonly dockerhub: WebhookReceiverSettings;
+    /** Quay: pushes to quay.io repositories. */
+    readonly quay: WebhookReceiverSettings;
   };
   readonly stateRepo: {
     /** Git URL of the state repository (for the analysis job and generated workflows); no default. */

@@ -74,6 +74,13 @@ export function toSettings(doc: ReturnType<typeof SettingsSchema.parse>): Settin
       ...doc.warehouses,
       managedIntervalSeconds: parseDuration(doc.warehouses.managedInterval) ?? 0,
       baseIntervalSeconds: parseDuration(doc.warehouses.baseInterval) ?? 0,
+      managedIntervalWithWebhooksSeconds: parseDuration(doc.warehouses.managedIntervalWithWebhooks) ?? 0,
+    },
+    webhooks: {
+      github: { ...doc.webhooks.github },
+      gitlab: { ...doc.webhooks.gitlab },
+      dockerhub: { ...doc.webhooks.dockerhub },
+      quay: { ...doc.webhooks.quay },
     },
     build: { ...doc.build },
     stateRepo: { ...doc.stateRepo },

@@ -64,6 +64,19 @@ export function renderSettingsTemplate(
     '#',
     '# Sign the images the generated build workflows push (keyless cosign, with the workflow identity).',
     commented({ build: { ...defaults.build } }),
+    '#',
+    '# Kargo webhook receivers, so that a push reaches Kargo without waiting for a poll (docs/webhooks.md).',
+    '# Each reads a Secret you create; managed-image Warehouses covered by them then poll every',
+    `# warehouses.managedIntervalWithWebhooks (${defaults.warehouses.managedIntervalWithWebhooks}).`,
+    commented({
+      webhooks: {
+        github: {
+          enabled: defaults.webhooks.github.enabled,
+          secretName: defaults.webhooks.github.secretName,
+          packageEvents: defaults.webhooks.github.packageEvents,
+        },
+      },
+    }),
     '',
   ].join('\n');
 }

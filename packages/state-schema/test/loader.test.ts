@@ -207,9 +207,18 @@ describe('DEFAULT_SETTINGS', () => {
         managedIntervalSeconds: 300,
         baseInterval: '24h',
         baseIntervalSeconds: 86_400,
+        managedIntervalWithWebhooks: '6h',
+        managedIntervalWithWebhooksSeconds: 21_600,
         discoveryLimit: 20,
       },
       build: { sign: false },
+      // Webhook receivers are off: a state without settings keeps polling as the old tool did.
+      webhooks: {
+        github: { enabled: false, secretName: 'image-factory-webhook-github', packageEvents: true },
+        gitlab: { enabled: false, secretName: 'image-factory-webhook-gitlab' },
+        dockerhub: { enabled: false, secretName: 'image-factory-webhook-dockerhub' },
+        quay: { enabled: false, secretName: 'image-factory-webhook-quay' },
+      },
       stateRepo: { branch: 'main' },
       stateWorkflow: { factory: { repository: 'image-factory/image-factory', ref: FACTORY_RELEASE_TAG } },
       output: 'dist/image-factory.k8s.yaml',

@@ -209,7 +209,34 @@ describe('SettingsSchema', () => {
       warehouses: { baseInterval: '12h' },
     });
     expect(settings.secrets.githubToken).toEqual({ name: 'gh', key: 'token' });
-    expect(settings.warehouses).toEqual({ managedInterval: '5m', baseInterval: '12h', discoveryLimit: 20 });
+    expect(settings.warehouses).toEqual({
+      managedInterval: '5m',
+      baseInterval: '12h',
+      managedIntervalWithWebhooks: '6h',
+      discoveryLimit: 20,
+    });
+  });
+
+  it('turns webhook receivers on one by one, with the Secret each reads', () => {
+    const settings = SettingsSchema.parse({
+      webhooks: {
+        github: { enabled: true, packageEvents: false },
+        quay: { enabled: true, secretName: 'quay-hook' },
+      },
+    });
+    expect(settings.webhooks).toEqual({
+      github: { enabled: true, secretName: 'image-factory-webhook-github', packageEvents: false },
+      gitlab: { enabled: false, secretName: 'image-factory-webhook-gitlab' },
+      dockerhub: { enabled: false, secretName: 'image-factory-webhook-dockerhub' },
+      quay: { enabled: true, secretName: 'quay-hook' },
+    });
+    expect(SettingsSchema.safeParse({ webhooks: { bitbucket: { enabled: true } } }).success).toBe(false);
+    expect(SettingsSchema.safeParse({ webhooks: { github: { secretName: 'Not_A_Name' } } }).success).toBe(
+      false,
+    );
+    expect(SettingsSchema.safeParse({ warehouses: { managedIntervalWithWebhooks: 'soon' } }).success).toBe(
+      false,
+    );
   });
 
   it('rejects an analysis image that is not an image reference', () => {

@@ -38,15 +38,18 @@ export async function runValidate(options: ValidateOptions, io: CliIO): Promise<
   const { renderValidateJson, renderProblems, renderSummary, stateRepoNotice } = await import(
     '../validate/report.js'
   );
-  const { synthesisProblems } = await import('../validate/synthesis-check.js');
+  const { synthesisCheck } = await import('../validate/synthesis-check.js');
   const stateDir = resolveStateDir(options.stateDir, io);
   const loaded = await loadState(stateDir);
   const source = loaded.ok ? loaded.state.stateRepoUrlSource : undefined;
-  const refused = loaded.ok ? synthesisProblems(loaded.state) : [];
+  const synthesis = loaded.ok ? synthesisCheck(loaded.state) : { problems: [], warnings: [] };
+  const refused = synthesis.problems;
   const result: LoadStateResult =
     loaded.ok && refused.length > 0
       ? { ok: false, problems: sortProblems([...withoutDefaultWarnings(loaded.warnings), ...refused]) }
-      : loaded;
+      : loaded.ok && synthesis.warnings.length > 0
+        ? { ...loaded, warnings: sortProblems([...loaded.warnings, ...synthesis.warnings]) }
+        : loaded;
   const missing = !result.ok && result.problems.some((p) => p.code === 'missing-directory');
   if (options.json) io.stdout.write(renderValidateJson(stateDir, result, source));
   if (missing) {

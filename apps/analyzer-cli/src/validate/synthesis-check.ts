@@ -11,7 +11,12 @@
  * `updates[]` item) asks for each name, so that each clash gets a real file:line:col. Only names
  * the planner itself reported are replaced: if the naming ever differs, its message is kept as is.
  */
-import { FactoryNames, planImageFactory, updateStageNames } from '@image-factory/kargo-constructs';
+import {
+  FactoryNames,
+  planImageFactory,
+  planWebhooks,
+  updateStageNames,
+} from '@image-factory/kargo-constructs';
 import type { FactoryState, Origin, StateProblem } from '@image-factory/state-schema';
 import { problem, sortProblems } from '@image-factory/state-schema';
 
@@ -25,11 +30,26 @@ interface NameOwner {
 
 /** The problems the planner finds in a loaded (valid) state, positioned; `[]` when it synthesizes. */
 export function synthesisProblems(state: FactoryState): StateProblem[] {
+  return synthesisCheck(state).problems;
+}
+
+/**
+ * The planner's problems (errors: synth refuses the state) and, when there are none, the warnings synth
+ * prints about what it generates (a webhook receiver reaching a sampling Warehouse: `planWebhooks`).
+ */
+export function synthesisCheck(state: FactoryState): {
+  readonly problems: StateProblem[];
+  readonly warnings: StateProblem[];
+} {
   const result = planImageFactory(state);
-  if (result.ok) return [];
+  if (result.ok) return { problems: [], warnings: [...planWebhooks(result.plan).warnings] };
+  return { problems: positioned(state, result.problems), warnings: [] };
+}
+
+function positioned(state: FactoryState, problems: readonly StateProblem[]): StateProblem[] {
   const owners = { Stage: stageOwners(state), Warehouse: warehouseOwners(state) };
   const out: StateProblem[] = [];
-  for (const found of result.problems) {
+  for (const found of problems) {
     const positioned =
       found.code === 'duplicate-name' && found.line === 0 ? positionClash(found, owners) : undefined;
     out.push(...(positioned ?? [found]));

@@ -15,6 +15,7 @@ import { dispatchStep } from './dispatch.js';
 import { ImageFactoryStateError } from './errors.js';
 import { type FactoryInput, type FactoryPlan, planImageFactory, type StagePlan } from './plan.js';
 import { consumerUpdateSteps } from './updates.js';
+import { planWebhooks, type WebhookPlan, webhookReceiverConfigs } from './webhooks.js';
 
 /** Argo CD annotation ordering the sync of the generated objects. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -101,6 +102,8 @@ export class ImageFactory extends Construct {
   public readonly stages: ReadonlyMap<string, Stage>;
   /** Per Stage: whether the ProjectConfig enables its auto-promotion. */
   public readonly autoPromotion: ReadonlyMap<string, boolean>;
+  /** The webhook receivers, the Warehouse intervals they change and their warnings (see `planWebhooks`). */
+  public readonly webhooks: WebhookPlan;
 
   public constructor(scope: Construct, id: string, props: ImageFactoryProps) {
     super(scope, id);
@@ -115,7 +118,11 @@ export class ImageFactory extends Construct {
       metadata: { name: settings.kargo.project },
       namespace: { labels },
     });
-    this.projectConfig = new ProjectConfig(this, 'ProjectConfig', { project: this.project });
+    this.webhooks = planWebhooks(plan);
+    this.projectConfig = new ProjectConfig(this, 'ProjectConfig', {
+      project: this.project,
+      webhookReceivers: webhookReceiverConfigs(this.webhooks.receivers),
+    });
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
@@ -133,7 +140,9 @@ export class ImageFactory extends Construct {
         new Warehouse(warehouseScope, w.name, {
           project: this.project,
           metadata: { name: w.name },
-          interval: formatDuration(Duration.seconds(w.intervalSeconds)),
+          interval: formatDuration(
+            Duration.seconds(this.webhooks.intervals.get(w.name) ?? w.intervalSeconds),
+          ),
           freightCreationPolicy: 'Automatic',
           subscriptions: [Subscription.image(w.image), ...w.git.map((g) => Subscription.git(g))],
         }),

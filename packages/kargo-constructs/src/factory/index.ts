@@ -74,3 +74,14 @@ export {
   yamlUpdates,
   yamlUpdateValueKind,
 } from './updates.js';
+export {
+  imageHost,
+  planWebhooks,
+  registryHostsOf,
+  WEBHOOK_PROVIDERS,
+  type WebhookPlan,
+  type WebhookProvider,
+  type WebhookProviderFacts,
+  type WebhookReceiverPlan,
+  webhookReceiverConfigs,
+} from './webhooks.js';

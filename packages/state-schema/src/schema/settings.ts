@@ -22,6 +22,21 @@ const secretKeyRef = (name: string, key: string) =>
     })
     .prefault({});
 
+/**
+ * One Kargo webhook receiver of the Project (`ProjectConfig.spec.webhookReceivers`): off by default; the
+ * Secret it names holds the key Kargo reads (see docs/webhooks.md) and is created by hand, never generated.
+ */
+const webhookReceiver = (provider: string, secretKey: string) =>
+  z.strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .meta({ description: `Generate the ${provider} webhook receiver.` }),
+    secretName: kubernetesName.default(`image-factory-webhook-${provider}`).meta({
+      description: `Secret (in the Kargo project namespace) whose \`${secretKey}\` key the ${provider} receiver reads.`,
+    }),
+  });
+
 /** `image-factory.yaml`: factory settings; every field is optional and defaults to the old tool's value. */
 export const SettingsSchema = z
   .strictObject({
@@ -109,6 +124,10 @@ export const SettingsSchema = z
         baseInterval: duration
           .default('24h')
           .meta({ description: 'Discovery interval of base-image Warehouses.' }),
+        managedIntervalWithWebhooks: duration.default('6h').meta({
+          description:
+            'Discovery interval of a managed image Warehouse (`image-<name>`) whose registry and git repositories all have an enabled webhook receiver: the poll is then only a safety net for lost deliveries. Never applied to the per-(base, soak) Warehouses (`base-<name>…`), whose interval the rebuild delay sets.',
+        }),
         discoveryLimit: z
           .int()
           .min(1)
@@ -130,6 +149,35 @@ export const SettingsSchema = z
       })
       .prefault({})
       .meta({ description: 'The build workflows that generate-state writes.' }),
+    webhooks: z
+      .strictObject({
+        github: webhookReceiver('github', 'secret')
+          .extend({
+            packageEvents: z.boolean().default(true).meta({
+              description:
+                'The GitHub webhooks deliver "Packages" events, so a push to ghcr.io refreshes the Warehouses of its images (false: only "Pushes" events are registered; ghcr.io images keep polling at managedInterval).',
+            }),
+          })
+          .prefault({})
+          .meta({
+            description:
+              'GitHub (github.url): pushes to source and state repositories, and ghcr.io package events.',
+          }),
+        gitlab: webhookReceiver('gitlab', 'secret-token')
+          .prefault({})
+          .meta({ description: 'GitLab (gitlab.url): pushes to source and state repositories.' }),
+        dockerhub: webhookReceiver('dockerhub', 'secret')
+          .prefault({})
+          .meta({ description: 'Docker Hub: pushes to repositories you own on docker.io.' }),
+        quay: webhookReceiver('quay', 'secret')
+          .prefault({})
+          .meta({ description: 'Quay (quay.io): "Push to Repository" notifications of its repositories.' }),
+      })
+      .prefault({})
+      .meta({
+        description:
+          'Kargo webhook receivers that refresh Warehouses when a repository is pushed to (see docs/webhooks.md).',
+      }),
     stateRepo: z
       .strictObject({
         url: z.string().min(1).optional().meta({ description: 'Git URL of the state repository.' }),
