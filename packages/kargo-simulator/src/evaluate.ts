@@ -171,9 +171,15 @@ function assertKnown(value: unknown, where: string): void {
  * (pkg/controller/warehouses/warehouses.go: a Freight is created only when it evaluates to true).
  */
 export function freightCriteriaHold(expression: string, candidate: FreightView): boolean {
+  // pkg/expressions/function/functions.go DiscoveredArtifactsOperations: imageFrom/commitFrom of the discovered artifacts.
   const env: runtime.ExprEnvironment = { variables: {}, functions: functionsFor([candidate]) };
   try {
-    return evaluateExpression(expression, env) === true;
+    const result = evaluateExpression(expression, env);
+    // A non-boolean result is parsed as Go's strconv.ParseBool parses its %v text.
+    return (
+      result === true ||
+      (typeof result === 'string' && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(result))
+    );
   } catch (error) {
     throw new EvaluationError(`freightCreationCriteria of ${candidate.origin}: ${(error as Error).message}`);
   }

@@ -13,7 +13,10 @@ import { type DiscoveredCommit, type DiscoveredImage, fakeDigest, nextSemverTag,
 
 /** Delays of the modelled controllers and systems (milliseconds). */
 export interface Timing {
-  /** From a change a Stage watches (new or verified Freight, finished Promotion) to its reconcile. */
+  /**
+   * From a change a Stage watches to its reconcile (pkg/controller/stages/regular_stages.go watches: new
+   * Freight of a Warehouse, Freight promoted to or verified in an upstream Stage, a Promotion's phase).
+   */
   readonly reconcileLatency: number;
   /** The periodic requeue of a Stage (pkg/controller/stages/regular_stages.go: RequeueAfter 5m). */
   readonly requeueInterval: number;
@@ -253,12 +256,14 @@ function freightName(
   images: readonly DiscoveredImage[],
   commits: readonly DiscoveredCommit[],
 ): string {
+  // imageHashPart holds tag and digest, so a re-pushed mutable tag is new Freight.
   const parts = [
-    `Warehouse:${origin}`,
-    ...images.map((i) => `${i.repoURL}@${i.digest}`),
-    ...commits.map((c) => `${c.repoURL}#${c.id}`),
+    ...commits.map((c) => `${c.repoURL}:${c.id}`),
+    ...images.map((i) => `${i.repoURL}:${i.tag}@${i.digest}`),
   ].sort();
-  return createHash('sha1').update(parts.join('|')).digest('hex');
+  return createHash('sha1')
+    .update(`Warehouse/${origin}:${parts.join('|')}`)
+    .digest('hex');
 }
 
 /** The repository a Stage `rebuild-<n>` builds: the first image subscription of Warehouse `image-<n>`. */
@@ -423,6 +428,7 @@ export function simulate(scenario: Scenario): SimulationResult {
     return false;
   };
 
+  /** A Stage runs one Promotion at a time, in creation order (pkg/controller/promotions/promotions.go: Stage.Status.CurrentPromotion). */
   const startNext = (state: StageState): void => {
     if (state.running !== undefined) return;
     const next = state.queue.shift();
