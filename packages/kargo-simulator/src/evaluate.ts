@@ -36,6 +36,8 @@ export interface PromotionContext {
    */
   readonly collection: readonly FreightView[];
   readonly vars: readonly { readonly name: string; readonly value?: string | undefined }[];
+  /** The Stage's requested origins (to resolve `imageFrom`/`commitFrom` without an origin). */
+  readonly requested: readonly RequestedOrigin[];
 }
 
 export class EvaluationError extends Error {
@@ -64,38 +66,67 @@ function originName(arg: unknown): string | undefined {
   throw new EvaluationError('the origin argument is not a warehouse(...)');
 }
 
+/** A requested origin of the Stage and the repositories its Warehouse subscribes to. */
+export interface RequestedOrigin {
+  readonly name: string;
+  readonly imageRepos: readonly string[];
+  readonly gitRepos: readonly string[];
+}
+
 /**
  * Finds the artifact of a repository in the collection, as `imageFrom`/`commitFrom` do
- * (pkg/expressions/function/functions.go → pkg/api/freight.go FindImage/FindCommit): with an origin, in that
- * origin's Freight; without one, in the single Freight holding the repository (more than one is an error).
+ * (pkg/controller/freight/finder.go FindImage/FindCommit): without an origin, the one requested Warehouse
+ * subscribing to the repository (two are an error, none gives nil); then that origin's Freight in the
+ * collection (none promoted yet gives nil).
  */
 function find<T extends { readonly repoURL: string }>(
   collection: readonly FreightView[],
+  requested: readonly RequestedOrigin[] | undefined,
   pick: (f: FreightView) => readonly T[],
+  repos: (o: RequestedOrigin) => readonly string[],
   repoURL: unknown,
-  origin: string | undefined,
+  explicit: string | undefined,
   what: string,
 ): T | undefined {
   if (typeof repoURL !== 'string') throw new EvaluationError(`${what}() needs a repository URL`);
-  const matches: T[] = [];
+  let origin = explicit;
+  if (origin === undefined && requested !== undefined) {
+    const providers = requested.filter((o) => repos(o).includes(repoURL));
+    if (providers.length > 1) {
+      throw new EvaluationError(
+        `multiple requested Freight could provide ${repoURL}: ${what}() needs a Freight origin to disambiguate`,
+      );
+    }
+    origin = providers[0]?.name;
+    if (origin === undefined) return undefined;
+  }
   for (const freight of collection) {
     if (origin !== undefined && freight.origin !== origin) continue;
-    for (const artifact of pick(freight)) if (artifact.repoURL === repoURL) matches.push(artifact);
+    const found = pick(freight).find((a) => a.repoURL === repoURL);
+    if (found !== undefined) return found;
   }
-  if (matches.length > 1 && origin === undefined) {
-    throw new EvaluationError(`${what}(${JSON.stringify(repoURL)}) is ambiguous without an origin`);
-  }
-  return matches[0];
+  return undefined;
 }
 
-function functionsFor(collection: readonly FreightView[]): Record<string, runtime.ExprFunction> {
+function functionsFor(
+  collection: readonly FreightView[],
+  requested?: readonly RequestedOrigin[],
+): Record<string, runtime.ExprFunction> {
   const lookup = (kind: string) => new LookupMap(kind, () => SECRET_PLACEHOLDER) as unknown;
   return {
     ...TEMPLATE_FUNCTIONS,
     warehouse: ([name]) =>
       new GoStruct('kargoapi.FreightOrigin', ORIGIN_FIELDS, { Kind: 'Warehouse', Name: name }),
     imageFrom: ([repoURL, origin]) => {
-      const image = find(collection, (f) => f.images, repoURL, originName(origin), 'imageFrom');
+      const image = find(
+        collection,
+        requested,
+        (f) => f.images,
+        (o) => o.imageRepos,
+        repoURL,
+        originName(origin),
+        'imageFrom',
+      );
       if (image === undefined) return null;
       return new GoStruct('kargoapi.Image', IMAGE_FIELDS, {
         RepoURL: image.repoURL,
@@ -105,7 +136,15 @@ function functionsFor(collection: readonly FreightView[]): Record<string, runtim
       });
     },
     commitFrom: ([repoURL, origin]) => {
-      const commit = find(collection, (f) => f.commits, repoURL, originName(origin), 'commitFrom');
+      const commit = find(
+        collection,
+        requested,
+        (f) => f.commits,
+        (o) => o.gitRepos,
+        repoURL,
+        originName(origin),
+        'commitFrom',
+      );
       if (commit === undefined) return null;
       return new GoStruct('kargoapi.GitCommit', COMMIT_FIELDS, {
         RepoURL: commit.repoURL,
@@ -133,7 +172,7 @@ export function promotionEnvironment(context: PromotionContext, stepAlias: strin
       vars,
       outputs: {},
     },
-    functions: functionsFor(context.collection),
+    functions: functionsFor(context.collection, context.requested),
   };
   for (const v of context.vars) {
     vars[v.name] =

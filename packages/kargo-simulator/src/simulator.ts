@@ -495,6 +495,14 @@ export function simulate(scenario: Scenario): SimulationResult {
       target,
       collection,
       vars: state.model.vars,
+      requested: state.model.requests.map((r) => {
+        const subs = project.warehouses.get(r.origin)?.subscriptions ?? [];
+        return {
+          name: r.origin,
+          imageRepos: subs.filter((s) => s.kind === 'image').map((s) => s.repoURL),
+          gitRepos: subs.filter((s) => s.kind === 'git').map((s) => s.repoURL),
+        };
+      }),
     };
     const stepDispatches: DispatchRecord[] = [];
     try {
