@@ -21,6 +21,8 @@ export interface RebuildSummary {
   readonly soak: number;
   /** The bound of docs/rebuilds.md for this Stage: I + soak + latency. */
   readonly bound: number;
+  /** The Stage has no auto-promotion policy (`autoRebuild: false`): it waits for a manual promotion. */
+  readonly manual: boolean;
 }
 
 /** The repository of a normalized reference used as a pins key (`docker.io/library/python:3.12-slim`). */
@@ -112,12 +114,16 @@ export function summarize(
       youngestPin,
       soak,
       bound,
+      manual: !project.autoPromotion.has(stage.name),
     });
   }
   return summaries;
 }
 
-/** Stages whose longest wait exceeds their bound: a base change that did not lead to a rebuild in time. */
+/**
+ * Auto-promoting Stages whose longest wait exceeds their bound: a base change that did not lead to a rebuild
+ * in time (a manual Stage waits for a person by design).
+ */
 export function starved(summaries: readonly RebuildSummary[]): RebuildSummary[] {
-  return summaries.filter((s) => s.longestWait > s.bound);
+  return summaries.filter((s) => !s.manual && s.longestWait > s.bound);
 }

@@ -205,6 +205,7 @@ spec:
     - image: { repoURL: ghcr.io/acme/app, imageSelectionStrategy: SemVer, constraint: ">=1.0.0", strictSemvers: true }`;
   // `${% %}` delimiters: the expression holds `}}`, which would end a `${{ }}` template early.
   const pinned =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Kargo expression
     '${% quote({"ref": "main", "inputs": {"pins": toJSON({"docker.io/library/python:3.12-slim": imageFrom("docker.io/library/python", warehouse("w")).Digest})}}) %}';
 
   it('evaluates the body with the Freight, reads the pins and builds a new version', () => {
@@ -261,6 +262,7 @@ spec:
         warehouse('w', '5m0s'),
         app,
         stage('base', 'w', '{ direct: true }'),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Kargo expression
         dispatchStage('${{ quote(imageFrom("ghcr.io/elsewhere").Digest) }}'),
         policies('base', 'rebuild-app'),
       ),
