@@ -5,6 +5,7 @@ import { registerBaseImages } from './commands/base-images.js';
 import { registerGenerateState } from './commands/generate-state.js';
 import { registerGraph } from './commands/graph.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -26,6 +27,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerGraph,
   registerBaseImages,
   registerMigrate,
+  registerSimulate,
 ];
 
 export function cliVersion(): string {

@@ -40,7 +40,8 @@ export const DEFAULT_TIMING: Timing = {
 export interface ScheduledPush {
   readonly at: number;
   readonly repoURL: string;
-  readonly tag: string;
+  /** @default the tag a build of the repository would get (see the CI model: next SemVer patch, a new build tag, the watched tag) */
+  readonly tag?: string | undefined;
   /** @default a deterministic digest of repository, tag and time */
   readonly digest?: string | undefined;
 }
@@ -185,7 +186,12 @@ type Event =
   | { kind: 'requeue' }
   | { kind: 'promotion-done'; stage: string }
   | { kind: 'verification-done'; stage: string; freight: string[] }
-  | { kind: 'build-done'; build: BuildRecord };
+  | {
+      kind: 'build-done';
+      stage: string;
+      repoURL: string;
+      pins?: Readonly<Record<string, string>> | undefined;
+    };
 
 interface Queued {
   readonly at: number;
@@ -307,10 +313,11 @@ export function simulate(scenario: Scenario): SimulationResult {
   };
 
   const doPush = (push: ScheduledPush, annotations: Record<string, string> = {}): string => {
-    const digest = push.digest ?? fakeDigest(`${push.repoURL}:${push.tag}@${push.at}#${buildSeq}`);
-    world.push(push.repoURL, push.tag, digest, now, annotations);
+    const tag = push.tag ?? tagForBuild(push.repoURL);
+    const digest = push.digest ?? fakeDigest(`${push.repoURL}:${tag}@${push.at}#${buildSeq}`);
+    world.push(push.repoURL, tag, digest, now, annotations);
     if (!pushedAt.has(digest)) pushedAt.set(digest, now);
-    timeline.push({ at: now, kind: 'push', repoURL: push.repoURL, tag: push.tag, digest });
+    timeline.push({ at: now, kind: 'push', repoURL: push.repoURL, tag, digest });
     return digest;
   };
 
@@ -558,19 +565,11 @@ export function simulate(scenario: Scenario): SimulationResult {
       dispatches.push(d);
       timeline.push({ at: now, kind: 'dispatch', dispatch: d });
       if (d.target !== undefined) {
-        buildSeq += 1;
-        const tag = tagForBuild(d.target);
-        const digest = fakeDigest(`${d.target}:${tag}#build${buildSeq}`);
         queue.push(now + timing.buildDuration, {
           kind: 'build-done',
-          build: {
-            at: now + timing.buildDuration,
-            stage: d.stage,
-            repoURL: d.target,
-            tag,
-            digest,
-            pins: d.pins,
-          },
+          stage: d.stage,
+          repoURL: d.target,
+          pins: d.pins,
         });
       }
     }
@@ -672,7 +671,18 @@ export function simulate(scenario: Scenario): SimulationResult {
         break;
       }
       case 'build-done': {
-        const { build } = event;
+        // The version is chosen when the build pushes, so that concurrent builds get distinct versions.
+        buildSeq += 1;
+        const tag = tagForBuild(event.repoURL);
+        const digest = fakeDigest(`${event.repoURL}:${tag}#build${buildSeq}`);
+        const build: BuildRecord = {
+          at: now,
+          stage: event.stage,
+          repoURL: event.repoURL,
+          tag,
+          digest,
+          pins: event.pins,
+        };
         const annotations: Record<string, string> = {};
         if (build.pins !== undefined)
           annotations['io.github.image-factory.pins'] = JSON.stringify(build.pins);

@@ -1,0 +1,24 @@
+import { ImageFactory, ImageFactoryStateError } from '@image-factory/kargo-constructs';
+import { type FactoryState, formatProblem } from '@image-factory/state-schema';
+import { App, Chart } from 'cdk8s';
+import { CliError } from '../errors.js';
+
+/**
+ * The objects `synth` writes for the state, in memory (as apps/synth's buildApp: one chart holding the
+ * ImageFactory; `Chart.toJson()` runs every synth-time validation). Nothing is written.
+ */
+export function synthesizeObjects(state: FactoryState): unknown[] {
+  try {
+    const app = new App();
+    const chart = new Chart(app, 'image-factory');
+    new ImageFactory(chart, 'ImageFactory', { state });
+    return chart.toJson() as unknown[];
+  } catch (error) {
+    if (error instanceof ImageFactoryStateError) {
+      throw new CliError(
+        `the state cannot be synthesized:\n${error.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`,
+      );
+    }
+    throw new CliError(`synth-time validation failed: ${(error as Error).message}`);
+  }
+}
