@@ -1,7 +1,7 @@
 // `image-factory simulate`: a base's digest changes replayed against the synthesized manifests.
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { PACKAGE_DIR, runCli } from './helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, PACKAGE_DIR, runBin, runCli } from './helpers/cli.js';
 
 const EXAMPLES = join(PACKAGE_DIR, '..', '..', 'examples');
 const EXAMPLE_STATE = join(EXAMPLES, 'state');
@@ -124,5 +124,28 @@ describe('simulate', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('"nope" is neither a base image nor a managed image of the state');
     expect(unknown.stderr).toMatch(/hint: images: .*python-3\.12-slim/);
+  });
+
+  describe('the bundled binary', () => {
+    beforeAll(ensureBuilt, 120_000);
+
+    it('simulates as the in-process CLI does (it needs no vendored CRDs)', async () => {
+      const args = [
+        'simulate',
+        '--state-dir',
+        CASCADE_STATE,
+        '--base',
+        'python-3.12-slim',
+        '--every',
+        '4d',
+        '--for',
+        '9d',
+        '--json',
+      ];
+      const bundled = await runBin(args);
+      expect(bundled.stderr).toBe('');
+      expect(bundled.code).toBe(0);
+      expect(bundled.stdout).toBe((await runCli(args)).stdout);
+    });
   });
 });
