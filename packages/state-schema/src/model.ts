@@ -50,7 +50,8 @@ export type StateProblemCode =
   | 'mixed-layout'
   | 'too-many-problems'
   | 'default-value'
-  | 'expression-in-value';
+  | 'expression-in-value'
+  | 'unpinned-rebuild';
 
 /** One problem found in a state repository: an error (the state is invalid) or a warning. */
 export interface StateProblem extends Origin {
