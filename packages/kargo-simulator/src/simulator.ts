@@ -293,6 +293,8 @@ export function simulate(scenario: Scenario): SimulationResult {
   const freightByName = new Map<string, FreightState>();
   const freightByOrigin = new Map<string, FreightState[]>();
   const promotions: PromotionRecord[] = [];
+  /** Promotions by Stage and Freight, in creation order. */
+  const promotionsOf = new Map<string, PromotionRecord[]>();
   const dispatches: DispatchRecord[] = [];
   const builds: BuildRecord[] = [];
   const pushedAt = new Map<string, number>();
@@ -468,7 +470,7 @@ export function simulate(scenario: Scenario): SimulationResult {
       if (candidate === undefined) continue;
       if (state.current.get(req.origin)?.name === candidate.name) continue;
       const name = candidate.name;
-      const mine = promotions.filter((p) => p.stage === model.name && p.freight === name);
+      const mine = promotionsOf.get(`${model.name}\u0000${name}`) ?? [];
       if (mine.some((p) => p.phase === 'Pending' || p.phase === 'Running')) continue;
       const last = mine[mine.length - 1];
       if (last !== undefined && last.phase !== 'Succeeded') continue;
@@ -482,6 +484,7 @@ export function simulate(scenario: Scenario): SimulationResult {
         steps: [],
       };
       promotions.push(promotion);
+      promotionsOf.set(`${model.name}\u0000${name}`, [...mine, promotion]);
       state.queue.push(promotion);
       startNext(state);
     }

@@ -3,7 +3,10 @@
  * a base re-pushed every 2 days for 90 days, dependents with rebuildDelay 7d and 1d, a quiet base, a cascade
  * (python → runtime → service), autoRebuild: false, a multi-base image and a team workflow.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import {
   builtOn,
   DAY,
@@ -19,8 +22,14 @@ import {
   summarize,
 } from '../src/index.js';
 import { FLEET_DIR, synthesize } from './helpers.js';
-import { newLayout, SOAK_MARGIN, UNPINNED_ANNOTATION } from './new-layout.js';
+import { mainLayout } from './main-layout.js';
 
+/** The margin of docs/rebuilds.md: I = max(interval setting, soak + 1h). */
+const SOAK_MARGIN = HOUR;
+const UNPINNED_ANNOTATION = 'image-factory.io/unpinned';
+
+const MAIN_CASCADE = fileURLToPath(new URL('./fixtures/main-732a8ac-cascade.k8s.yaml', import.meta.url));
+const CASCADE_DIR = fileURLToPath(new URL('../../../examples/scenarios/cascade', import.meta.url));
 const PYTHON = 'docker.io/library/python';
 const DEBIAN = 'docker.io/library/debian';
 const HORIZON = 90 * DAY;
@@ -52,8 +61,28 @@ beforeAll(async () => {
 });
 
 describe('the old layout (base Warehouse interval = baseInterval, every digest auto-promoted, no pins)', () => {
+  it('is what main synthesized before issue 16', async () => {
+    const main = parseAllDocuments(readFileSync(MAIN_CASCADE, 'utf8')).map(
+      (d) => d.toJS() as Record<string, any>,
+    );
+    const rebuilt = mainLayout(await synthesize(CASCADE_DIR));
+    const flow = (objects: Record<string, any>[]) =>
+      objects
+        .filter(
+          (o) => o.kind === 'Warehouse' || (o.kind === 'Stage' && /^(base|rebuild)-/.test(o.metadata.name)),
+        )
+        .map((o) => ({
+          kind: o.kind,
+          name: o.metadata.name,
+          annotations: o.metadata.annotations,
+          spec: o.spec,
+        }))
+        .sort((a, b) => (`${a.kind}/${a.name}` < `${b.kind}/${b.name}` ? -1 : 1));
+    expect(flow(rebuilt)).toEqual(flow(main));
+  });
+
   it('starves the dependent with rebuildDelay 7d of a base re-pushed every 2 days', () => {
-    const { summary, result } = run(synthesized, busyPushes());
+    const { summary, result } = run(mainLayout(synthesized), busyPushes());
     const weekly = summary.get('rebuild-weekly');
     expect(weekly?.rebuilds).toBe(0);
     expect(starved([...summary.values()]).map((s) => s.stage)).toContain('rebuild-weekly');
@@ -62,10 +91,10 @@ describe('the old layout (base Warehouse interval = baseInterval, every digest a
   });
 });
 
-describe('the layout of docs/rebuilds.md (sampling Warehouses, pinned dispatches)', () => {
+describe('the layout of docs/rebuilds.md, as synthesized (sampling Warehouses, pinned dispatches)', () => {
   let busy: Run;
   beforeAll(() => {
-    busy = run(newLayout(synthesized), busyPushes());
+    busy = run(synthesized, busyPushes());
   });
 
   it('samples each soaking base Warehouse at I = max(baseInterval, soak + margin)', () => {
@@ -142,7 +171,7 @@ describe('the layout of docs/rebuilds.md (sampling Warehouses, pinned dispatches
 
   it('rebuilds each level of a cascade once per base change', () => {
     const change = 20 * DAY;
-    const quiet = run(newLayout(synthesized), [{ at: change, repoURL: PYTHON, tag: '3.12-slim' }], 45 * DAY);
+    const quiet = run(synthesized, [{ at: change, repoURL: PYTHON, tag: '3.12-slim' }], 45 * DAY);
     const sinceChange = (stage: string) =>
       quiet.result.dispatches.filter((d) => d.stage === stage && d.at >= change);
     for (const name of ['runtime', 'service', 'daily', 'weekly', 'multi', 'team']) {
