@@ -53,9 +53,21 @@ describe('simulate', () => {
     expect(out).toContain(
       'dispatch   rebuild-platform-api: POST https://api.github.com/repos/acme/image-factory-state/actions/workflows/build-platform-api.yml/dispatches',
     );
+    // The generated workflow's dispatch pins the soaked digests (at least rebuildDelay, 1d, old).
     expect(out).toMatch(
-      /body: \{"inputs":\{"increment":"patch","reason":"base image base-python-3\.12-slim-soak-1d changed/,
+      /body: \{"inputs":\{"increment":"patch","pins":"\{.*"reason":"base image base-python-3\.12-slim-soak-1d changed/,
     );
+    expect(out).toMatch(
+      /^ +pin docker\.io\/library\/python:3\.12-slim@sha256:[0-9a-f]{64} \(pushed 1d\S* earlier\)$/m,
+    );
+    // The team's own workflow declares no pins input: its rebuild is unpinned, and says so.
+    expect(out).toContain(
+      'dispatch   rebuild-backstage: POST https://api.github.com/repos/acme/platform/actions/workflows/backstage.yml/dispatches',
+    );
+    expect(out).toMatch(
+      /^ +UNPINNED: the build resolves its bases when it runs \(the Freight held docker\.io\/library\/node@sha256:[0-9a-f]{12}\)$/m,
+    );
+    expect(out).toMatch(/^ {2}backstage +1 +1 /m);
     expect(out).toContain(
       'update     update-backstage-deploy-apps-backstage-kustomization: git-clone → kustomize-set-image → git-commit → git-push',
     );
