@@ -173,7 +173,10 @@ export class World {
     return { repoURL: sub.repoURL, tag: chosen.tag, digest: chosen.digest, annotations: chosen.annotations };
   }
 
-  /** The newest commit of the subscribed branch; a repository nobody committed to has one initial commit. */
+  /**
+   * The newest commit of the subscribed branch (pkg/controller/git/commit/newest_from_branch_selector.go); a
+   * repository nobody committed to has one initial commit.
+   */
   selectCommit(sub: GitSubscription): DiscoveredCommit {
     let list = this.commits.get(sub.repoURL);
     if (list === undefined || list.length === 0) {
