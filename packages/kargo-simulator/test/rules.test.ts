@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   DAY,
+  dispatchOf,
+  EvaluationError,
   HOUR,
   ManifestError,
   MINUTE,
@@ -303,5 +305,30 @@ describe('the simulation', () => {
         'kind: Warehouse\nmetadata: { name: w }\nspec:\n  subscriptions:\n    - chart: { repoURL: oci://x }\n',
       ),
     ).toThrow(/Warehouse\/w.spec.subscriptions\[0\]/);
+  });
+});
+
+describe('dispatchOf', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  const pins = JSON.stringify({ 'docker.io/library/alpine:3.20': digest });
+
+  it('reads the IMAGE_FACTORY_PINS variable of a GitLab pipeline', () => {
+    const dispatch = dispatchOf({
+      method: 'POST',
+      url: 'https://gitlab.com/api/v4/projects/data%2Fingest/pipeline',
+      body: JSON.stringify({ ref: 'stable', variables: [{ key: 'IMAGE_FACTORY_PINS', value: pins }] }),
+    });
+    expect(dispatch).toMatchObject({ provider: 'gitlab', pins: { 'docker.io/library/alpine:3.20': digest } });
+  });
+
+  it('ignores other http steps and refuses pins that are not digests', () => {
+    expect(dispatchOf({ method: 'GET', url: 'https://example.com/health' })).toBeUndefined();
+    const url = 'https://api.github.com/repos/a/b/actions/workflows/x.yml/dispatches';
+    expect(() =>
+      dispatchOf({ url, body: JSON.stringify({ ref: 'main', inputs: { pins: '{"x:1":"latest"}' } }) }),
+    ).toThrow(EvaluationError);
+    expect(() =>
+      dispatchOf({ url, body: JSON.stringify({ ref: 'main', inputs: { pins: { 'x:1': digest } } }) }),
+    ).toThrow(/not a string/);
   });
 });
