@@ -6,6 +6,7 @@ import { registerGenerateState } from './commands/generate-state.js';
 import { registerGraph } from './commands/graph.js';
 import { registerInit } from './commands/init.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -29,6 +30,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerBaseImages,
   registerMigrate,
   registerInit,
+  registerSimulate,
 ];
 
 export function cliVersion(): string {

@@ -51,7 +51,15 @@ export {
   TemplateError,
   type TemplatePart,
 } from './runtime/template.js';
-export { GoStruct, type GoStructField, isUnknown, LookupMap, Unknown, valueType } from './runtime/values.js';
+export {
+  findUnknown,
+  GoStruct,
+  type GoStructField,
+  isUnknown,
+  LookupMap,
+  Unknown,
+  valueType,
+} from './runtime/values.js';
 export {
   dockerhubDelivery,
   type GitSubscriptionSpec,

@@ -4,6 +4,7 @@ import { dispatchStep, REBUILD_REASON } from '../src/factory/index.js';
 import {
   AnalysisTemplate,
   commitFrom,
+  Expr,
   imageFrom,
   MetricProvider,
   PromotionTask,
@@ -195,6 +196,17 @@ describe('step configs after a simulated evaluation (validateManifest)', () => {
         /^PromotionTask "notify", step "dispatch" \(http\), field body: after evaluation/,
       ),
     ]);
+  });
+
+  it('a quote()d map holding an image annotation is a string of unknown content (no marshal failure)', () => {
+    const annotation = imageFrom(APP, { warehouseName: 'base-debian' }).expr.get(
+      'Annotations',
+      'io.github.image-factory.pins',
+    );
+    const body = quote(Expr.map({ ref: 'main', inputs: Expr.map({ pins: annotation }) }));
+    expect(validateManifest(stage([http(body)]))).toEqual([]);
+    // Unquoted, the same map is of unknown type after evaluation: still no issue, nothing is known.
+    expect(validateManifest(stage([http(Expr.map({ pins: annotation }).render())]))).toEqual([]);
   });
 
   it('evaluatedStepConfigIssues returns nothing for a config without expressions', () => {

@@ -51,7 +51,8 @@ export type StateProblemCode =
   | 'too-many-problems'
   | 'default-value'
   | 'expression-in-value'
-  | 'webhook-sampling';
+  | 'webhook-sampling'
+  | 'unpinned-rebuild';
 
 /** One problem found in a state repository: an error (the state is invalid) or a warning. */
 export interface StateProblem extends Origin {

@@ -1,6 +1,6 @@
 import type { SecretKeyRef } from '@image-factory/state-schema';
 import { Duration } from 'cdk8s';
-import { containsExpression, Expr, type ExprValue, quote, secret } from '../expressions.js';
+import { containsExpression, Expr, type ExprValue, imageFrom, quote, secret } from '../expressions.js';
 import { Step } from '../steps/step.js';
 
 /**
@@ -128,6 +128,75 @@ export function dispatchRequest(dispatch: RebuildDispatch): DispatchRequest {
       ...(variables.length > 0 ? { variables: variables.map(([key, value]) => ({ key, value })) } : {}),
     }),
   };
+}
+
+/**
+ * The `workflow_dispatch` input of a build workflow carrying the pins (contract of issue 16; the same
+ * text as `BUILD_WORKFLOW_INPUTS.pins` in `@image-factory/state-schema`).
+ */
+export const PINS_INPUT = 'pins';
+/** The GitLab CI variable carrying the pins to a pipeline (the same JSON text as {@link PINS_INPUT}). */
+export const GITLAB_PINS_VARIABLE = 'IMAGE_FACTORY_PINS';
+/**
+ * The manifest (and index) annotation a pinned build records its pins in; Kargo copies image annotations
+ * into the Freight (pkg/image/repository_client.go), where the analysis job reads them for `builtOn`.
+ */
+export const PINS_ANNOTATION = 'io.github.image-factory.pins';
+
+/** One base of a rebuild whose Freight digest is passed to the build. */
+export interface PinSource {
+  /** The repository the base's Warehouse subscribes to (normalized, e.g. `docker.io/library/python`). */
+  readonly repoURL: string;
+  /** The base's Warehouse: the Freight origin the digest is read from. */
+  readonly warehouse: string;
+  /**
+   * The normalized `repo:tag` reference the pin is keyed by (e.g. `docker.io/library/python:3.12-slim`);
+   * `undefined`: `repoURL` and the tag of the Freight's image (a managed image used as a base, whose
+   * dependents' Dockerfiles are not recorded with a tag).
+   */
+  readonly reference?: string | undefined;
+}
+
+/** JSON text of a string without its quotes (references and repositories never need escaping, but may). */
+function jsonInner(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/**
+ * The `pins` value of a rebuild: an expression evaluating to a *string* holding the compact JSON text of
+ * `{"<repo:tag>":"sha256:…",…}`, one key per base, keys sorted, digests from the Promotion's Freight
+ * (`imageFrom(repoURL, warehouse(name)).Digest`).
+ *
+ * The Promotion's Freight collection holds the target Freight and, for every other origin the Stage
+ * requests, the Freight of its last Promotion (pkg/controller/promotions/promotions.go
+ * buildTargetFreightCollection). An origin never promoted into the Stage yet has no Freight there, and
+ * `imageFrom` then returns nil (pkg/controller/freight/finder.go FindImage; a nil `*Image`, which expr-lang
+ * compares equal to nil: vm/runtime Equal → IsNil); reading `.Digest` of it would fail the Promotion. So
+ * each entry is written only when its image is there (`imageFrom(…) == nil ? "" : ",\"key\":\"digest\""`),
+ * and the leading comma is trimmed (`trimPrefix`): such a base is built unpinned until its first change.
+ *
+ * Built by concatenation rather than `toJSON()` because expr-lang's toJSON indents (json.MarshalIndent),
+ * and the text must stay a string: it is a value inside the `quote()`d body map, so Kargo's re-typing of
+ * the template result (pkg/expressions/json_templates.go) applies to the body as a whole, which stays a
+ * string, and the pins inside it are a JSON string for GitHub/GitLab.
+ */
+export function pinsExpr(sources: readonly PinSource[]): Expr {
+  const keyed = sources.map((source) => ({
+    source,
+    sortKey: source.reference ?? `${source.repoURL}:`,
+  }));
+  keyed.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+  const entries = keyed.map(({ source }) => {
+    const image = imageFrom(source.repoURL, { warehouseName: source.warehouse }).expr;
+    const key: readonly ExprValue[] =
+      source.reference !== undefined
+        ? [`,"${jsonInner(source.reference)}":"`]
+        : [`,"${jsonInner(source.repoURL)}:`, image.get('Tag'), '":"'];
+    const entry = Expr.concat(...key, image.get('Digest'), '"');
+    return Expr.raw(`(${image.code} == nil ? "" : ${entry.code})`);
+  });
+  if (entries.length === 0) return Expr.literal('{}');
+  return Expr.concat('{', Expr.call('trimPrefix', Expr.concat(...entries), ','), '}');
 }
 
 /** A 2xx answer: the run was created (GitHub answers 204, GitLab 201). */

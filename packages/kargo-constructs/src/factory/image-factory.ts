@@ -13,7 +13,13 @@ import { Warehouse } from '../warehouse.js';
 import { createAnalysisTemplate } from './analysis-job.js';
 import { dispatchStep } from './dispatch.js';
 import { ImageFactoryStateError } from './errors.js';
-import { type FactoryInput, type FactoryPlan, planImageFactory, type StagePlan } from './plan.js';
+import {
+  type FactoryInput,
+  type FactoryPlan,
+  planImageFactory,
+  type StagePlan,
+  UNPINNED_ANNOTATION,
+} from './plan.js';
 import { consumerUpdateSteps } from './updates.js';
 import { planWebhooks, type WebhookPlan, webhookReceiverConfigs } from './webhooks.js';
 
@@ -61,6 +67,17 @@ export interface ImageFactoryProps {
  *   Dockerfile, limited to the Dockerfile's directory and `local.dir`), a Stage
  *   `analyze-dockerfile-<name>` verified by the analysis job, a Stage `rebuild-<name>` dispatching
  *   its build, and a Stage per `updates[]` consumer fed only by analysed versions.
+ *
+ * **Sampling: a base that changes often still rebuilds its dependents.** A base Warehouse feeding
+ * rebuilds that soak `rebuildDelay` discovers at most once per `max(baseInterval, rebuildDelay + 1h)`
+ * (`managedInterval` for a managed image used as a base), so every Freight it makes stays in the
+ * base Stage long enough to soak (Kargo counts the longest *continuous* stay); see
+ * `samplingIntervalSeconds` and docs/rebuilds.md.
+ *
+ * **Pinned rebuilds.** The dispatch passes `pins`: compact JSON text `{"<repo:tag>":"sha256:…"}` of the
+ * digests in the promoted Freight, one per base, so the build uses exactly what soaked. A team
+ * workflow that does not declare the input is dispatched without it; its rebuild Stage carries the
+ * annotation `image-factory.io/unpinned: "true"` and the plan warns (`unpinned-rebuild`).
  *
  * **Rebuild wiring: one change of one base ⇒ one rebuild of each dependent.** Each base has one
  * Warehouse and one *base Stage* `base-<name>[-soak-<delay>]` per soak time its dependents use
@@ -199,6 +216,10 @@ export class ImageFactory extends Construct {
       case 'rebuild':
         return new Stage(scope, s.name, {
           ...common,
+          metadata: {
+            name: s.name,
+            ...(s.pinned ? {} : { annotations: { [UNPINNED_ANNOTATION]: 'true' } }),
+          },
           requestedFreight: s.sources.map((source) => ({
             origin: warehouse(source.warehouse),
             sources: {

@@ -18,9 +18,14 @@ export {
   type DispatchRequest,
   dispatchRequest,
   dispatchStep,
+  GITLAB_PINS_VARIABLE,
   type GitHubWorkflowDispatch,
   type GitLabPipelineTrigger,
   jsonBody,
+  PINS_ANNOTATION,
+  PINS_INPUT,
+  type PinSource,
+  pinsExpr,
   type RebuildDispatch,
 } from './dispatch.js';
 export { ImageFactoryStateError } from './errors.js';
@@ -61,7 +66,10 @@ export {
   REBUILD_REASON,
   type RebuildSourcePlan,
   type RebuildStagePlan,
+  SAMPLING_MARGIN_SECONDS,
   type StagePlan,
+  samplingIntervalSeconds,
+  UNPINNED_ANNOTATION,
   type UpdateStagePlan,
   type WarehousePlan,
 } from './plan.js';

@@ -1,9 +1,11 @@
 import {
+  type BaseImage,
   BUILD_WORKFLOW_INPUTS,
   buildWorkflowFileName,
   type FactoryState,
   type ImageUpdate,
   type ManagedImage,
+  problem,
   SETTINGS_FILE,
   type Settings,
   type StateProblem,
@@ -11,7 +13,14 @@ import {
 } from '@image-factory/state-schema';
 import { commitFrom, Expr, type ExprValue, imageFrom, quote } from '../expressions.js';
 import type { GitSubscriptionProps, ImageSubscriptionProps } from '../subscription.js';
-import type { RebuildDispatch } from './dispatch.js';
+import {
+  GITLAB_PINS_VARIABLE,
+  PINS_ANNOTATION,
+  PINS_INPUT,
+  type PinSource,
+  pinsExpr,
+  type RebuildDispatch,
+} from './dispatch.js';
 import { stateError } from './errors.js';
 import { cloneUrl, dirnameOf, normalizeGitUrl, providerApiUrl, providerUrl, repoPathOnHost } from './git.js';
 import { planRebuildGraph, type ReducedEdge } from './graph.js';
@@ -31,8 +40,13 @@ export interface WarehousePlan {
   readonly role: 'base' | 'image';
   /** The base, external or managed image it is about. */
   readonly subject: string;
-  /** Discovery interval in seconds (`warehouses.baseInterval` / `managedInterval`). */
+  /**
+   * Discovery interval in seconds: `warehouses.baseInterval` / `managedInterval`, raised for a sampling
+   * Warehouse (a base Warehouse feeding rebuilds that soak) to {@link samplingIntervalSeconds}.
+   */
   readonly intervalSeconds: number;
+  /** For a base Warehouse feeding rebuilds: the soak time (seconds) of those rebuilds, else `undefined`. */
+  readonly soakSeconds?: number | undefined;
   /** The image subscription. */
   readonly image: ImageSubscriptionProps;
   /** Git subscriptions (managed images: the Dockerfile's source, and the state repo for `local` inputs). */
@@ -92,6 +106,11 @@ export interface RebuildStagePlan {
   readonly dispatch: RebuildDispatch;
   /** `autoRebuild`. */
   readonly autoPromote: boolean;
+  /**
+   * Whether the dispatch passes the pins (the digests of the Freight) to the build: always for the
+   * generated workflow; for a team's `source.workflow`, only when it declares the input.
+   */
+  readonly pinned: boolean;
 }
 
 /** A Stage bumping one consumer (`updates[]` entry) to each analysed version. */
@@ -114,6 +133,8 @@ export type StagePlan = BaseStagePlan | AnalysisStagePlan | RebuildStagePlan | U
 /** Everything the factory generates, before it becomes constructs. Lists are sorted by name. */
 export interface FactoryPlan {
   readonly settings: Settings;
+  /** Warnings about what is generated (e.g. `unpinned-rebuild`), positioned like the loader's. */
+  readonly warnings: readonly StateProblem[];
   readonly warehouses: readonly WarehousePlan[];
   readonly stages: readonly StagePlan[];
   /** The managed images, by name. */
@@ -139,6 +160,7 @@ export const ANALYSIS_ARGS = [
   'built-at',
   'state-repo',
   'state-branch',
+  'built-on',
 ] as const;
 
 /**
@@ -165,6 +187,36 @@ export const REBUILD_REASON: Expr = Expr.concat(
 );
 
 const SETTINGS_ORIGIN = { file: SETTINGS_FILE, line: 0, col: 0 };
+
+/** Annotation of a rebuild Stage whose dispatch passes no pins (a team workflow without the input). */
+export const UNPINNED_ANNOTATION = 'image-factory.io/unpinned';
+
+/**
+ * Margin of a sampling Warehouse's interval over the soak time: covers the time from discovery until the
+ * new Freight is the base Stage's current Freight (the Stage's reconcile and the no-op promotion) and the
+ * controllers' requeue jitter, so that each Freight stays in the base Stage at least the soak time.
+ */
+export const SAMPLING_MARGIN_SECONDS = 3_600;
+
+/**
+ * Discovery interval of a base Warehouse whose Freight feeds rebuilds soaking `soakSeconds`:
+ * `max(intervalSeconds, soak + SAMPLING_MARGIN_SECONDS)` (the configured interval when nothing soaks).
+ *
+ * Why (Kargo v1.11.2): `requiredSoakTime` counts the *longest continuous* stay of a Freight in the
+ * upstream Stage (api/v1alpha1/freight_types.go GetLongestSoak: the longest completed stay or the
+ * current one), and the auto-promoting base Stage replaces its Freight with every new one. A base pushed
+ * more often than the soak would never have a Freight that stayed long enough: its dependents would
+ * never be rebuilt. A Warehouse discovers only when `DiscoveredAt + spec.interval` has passed (besides a
+ * generation change, a refresh request, or never having discovered: pkg/controller/warehouses/warehouses.go
+ * shouldDiscoverArtifacts; the requeue is `GetInterval` in api/v1alpha1/warehouse_types.go), and makes
+ * Freight only when the discovered artifacts differ (the Freight name is their hash). So at most one new
+ * Freight per interval enters the base Stage, and each stays there at least `interval − latency ≥ soak`:
+ * however often the base changes, one digest per interval soaks and is rebuilt on. The CRD's interval
+ * pattern has no day unit (`^([0-9]+(\.[0-9]+)?(s|m|h))+$`); the construct renders hours (`169h0m0s`).
+ */
+export function samplingIntervalSeconds(intervalSeconds: number, soakSeconds: number): number {
+  return soakSeconds > 0 ? Math.max(intervalSeconds, soakSeconds + SAMPLING_MARGIN_SECONDS) : intervalSeconds;
+}
 
 /**
  * Turns a loaded state into the list of Warehouses and Stages to generate (pure; no constructs).
@@ -204,6 +256,7 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
 
   const warehouses: WarehousePlan[] = [];
   const stages: StagePlan[] = [];
+  const warnings: StateProblem[] = [];
 
   // The soak times each base is needed with: one Warehouse and one base Stage per (base, soak time).
   // Kargo offers Freight to a Stage when it has soaked for requiredSoakTime in *any* Stage it was
@@ -239,14 +292,18 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
       );
       continue;
     }
-    const names = new Set(times.map((soak) => FactoryNames.base(base.name, soak)));
-    if (base.external) names.add(FactoryNames.base(base.name));
-    for (const name of [...names].sort(compare)) {
+    // Name → soak time of the rebuilds it feeds (`undefined`: an external image's Warehouse feeding none).
+    const names = new Map<string, number | undefined>();
+    if (base.external) names.set(FactoryNames.base(base.name), undefined);
+    for (const soak of times) names.set(FactoryNames.base(base.name, soak), soak);
+    for (const [name, soak] of [...names].sort(([a], [b]) => compare(a, b))) {
+      const interval = settings.warehouses.baseIntervalSeconds;
       warehouses.push({
         name,
         role: 'base',
         subject: base.name,
-        intervalSeconds: settings.warehouses.baseIntervalSeconds,
+        intervalSeconds: soak === undefined ? interval : samplingIntervalSeconds(interval, soak),
+        ...(soak === undefined ? {} : { soakSeconds: soak }),
         image: selection.subscription,
         git: [],
       });
@@ -262,7 +319,9 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
         name: FactoryNames.base(name, soak),
         role: 'base',
         subject: name,
-        intervalSeconds: settings.warehouses.managedIntervalSeconds,
+        // A cascade samples too: the managed image's builds are a base that may change often.
+        intervalSeconds: samplingIntervalSeconds(settings.warehouses.managedIntervalSeconds, soak),
+        soakSeconds: soak,
         image: managedImageSelection(image, limit),
         git: [],
       });
@@ -293,8 +352,11 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
 
     const sources = graph.sources.get(image.name) ?? [];
     if (sources.length > 0) {
-      const dispatch = rebuildDispatch(image, settings, problems);
-      if (dispatch !== undefined) {
+      const pins = pinsExpr(
+        sources.map((base) => pinSource(base, image.rebuildDelaySeconds, images, bases, settings)),
+      );
+      const rebuild = rebuildDispatch(image, settings, pins, problems);
+      if (rebuild !== undefined) {
         stages.push({
           role: 'rebuild',
           name: FactoryNames.rebuild(image.name),
@@ -306,9 +368,11 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
           })),
           reduced: graph.reduced.get(image.name) ?? [],
           soakSeconds: image.rebuildDelaySeconds,
-          dispatch,
+          dispatch: rebuild.dispatch,
           autoPromote: image.autoRebuild,
+          pinned: rebuild.pinned,
         });
+        if (!rebuild.pinned) warnings.push(unpinnedWarning(image));
       }
     }
 
@@ -382,6 +446,7 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
     ok: true,
     plan: {
       settings,
+      warnings: sortProblems(warnings),
       warehouses: [...warehouses].sort((a, b) => compare(a.name, b.name)),
       stages: [...stages].sort((a, b) => compare(a.name, b.name)),
       images,
@@ -506,44 +571,120 @@ function analysisArgs(image: ManagedImage, warehouse: string, settings: Settings
     'git-branch': dockerfile.branch,
     'git-commit': commitFrom(dockerfile.repoURL, warehouse).id,
     'built-at': quote(built.expr.get('Annotations', CREATED_ANNOTATION)),
+    // The pins the build recorded (empty when it was not pinned); quote() keeps the JSON text a string.
+    'built-on': quote(built.expr.get('Annotations', PINS_ANNOTATION)),
   };
 }
 
 /**
- * How the rebuild of an image is started:
+ * The `workflow_dispatch` input names (or, on GitLab, variable names) the team's `source.workflow`
+ * declares, as generate-state records them in `images/<name>.yaml` (`workflowInputs`); `undefined`
+ * when unknown. Read through a structural type so that this works before and after the field is part
+ * of the `ManagedImage` model.
+ */
+function workflowInputsOf(image: ManagedImage): readonly string[] | undefined {
+  const inputs = (image as { readonly workflowInputs?: unknown }).workflowInputs;
+  if (!Array.isArray(inputs)) return undefined;
+  return inputs.filter((input): input is string => typeof input === 'string');
+}
+
+/** Where the digest of one base of a rebuild comes from, and the reference it pins. */
+function pinSource(
+  base: string,
+  soakSeconds: number,
+  images: ReadonlyMap<string, ManagedImage>,
+  bases: ReadonlyMap<string, BaseImage>,
+  settings: Settings,
+): PinSource {
+  const warehouse = FactoryNames.base(base, soakSeconds);
+  const managed = images.get(base);
+  if (managed !== undefined) return { repoURL: managed.reference.name, warehouse };
+  const found = bases.get(base);
+  if (found === undefined) return { repoURL: base, warehouse };
+  // The reference the Dockerfiles use: the tag the Warehouse follows (Digest strategy), else the tag
+  // recorded in the base-images file — the one BuildKit sees in FROM and overrides by named context.
+  const selection = baseImageSelection(
+    found,
+    settings.warehouses.discoveryLimit,
+    settings.warehouses.platform,
+  );
+  const followed =
+    selection.ok && selection.subscription.imageSelectionStrategy === 'Digest'
+      ? selection.subscription.constraint
+      : undefined;
+  const tag = followed ?? found.tag ?? 'latest';
+  return { repoURL: found.repoURL, warehouse, reference: `${found.repoURL}:${tag}` };
+}
+
+/** The `unpinned-rebuild` warning of an image whose team workflow does not declare the pins input. */
+function unpinnedWarning(image: ManagedImage): StateProblem {
+  const gitlab = image.source.provider === 'gitlab';
+  const declared = workflowInputsOf(image);
+  const what = gitlab
+    ? `the variable ${GITLAB_PINS_VARIABLE}`
+    : `the workflow_dispatch input "${PINS_INPUT}"`;
+  return problem(
+    'warning',
+    'unpinned-rebuild',
+    image.origin,
+    ['source', 'workflow'],
+    `image "${image.name}": its rebuilds are unpinned: ${image.source.workflow ?? ''} ${
+      declared === undefined ? 'has no recorded inputs (run generate-state)' : `does not declare ${what}`
+    }, so the build resolves its base tags itself instead of building on the digests that soaked`,
+    gitlab
+      ? `read ${GITLAB_PINS_VARIABLE} in the pipeline (see docs/rebuilds.md) and record it with generate-state`
+      : `declare a "${PINS_INPUT}" input in the workflow and build with --build-context per entry (see docs/rebuilds.md), then run generate-state`,
+  );
+}
+
+/**
+ * How the rebuild of an image is started, and whether it passes the pins ({@link pinsExpr}):
  * - `source.workflow` on GitHub: `workflow_dispatch` of that workflow in `source.repo` at
- *   `source.branch`, without inputs (the factory cannot know which inputs a team's workflow declares);
- * - `source.workflow` on GitLab: a pipeline on `source.branch` of `source.repo`, without variables
- *   (GitLab projects may forbid pipeline variables);
+ *   `source.branch`, with `reason` and `pins` only when the workflow declares them (`workflowInputs`:
+ *   GitHub rejects undeclared inputs); without `pins` the rebuild is unpinned;
+ * - `source.workflow` on GitLab: a pipeline on `source.branch` of `source.repo`, with the variable
+ *   `IMAGE_FACTORY_PINS` only when recorded as declared (GitLab projects may forbid pipeline variables);
  * - no `source.workflow`: `workflow_dispatch` of the generated `build-<name>.yml` in the state
  *   repository (which must be on `github.url`) at `stateRepo.branch`, with the inputs it declares:
- *   `reason`, plus `increment: patch` for images with a `local.versionFile`.
+ *   `reason` and `pins`, plus `increment: patch` for images with a `local.versionFile`.
  */
 function rebuildDispatch(
   image: ManagedImage,
   settings: Settings,
+  pins: Expr,
   problems: StateProblem[],
-): RebuildDispatch | undefined {
+): { readonly dispatch: RebuildDispatch; readonly pinned: boolean } | undefined {
   const source = image.source;
   if (source.workflow !== undefined) {
+    const declared = new Set(workflowInputsOf(image) ?? []);
     if (source.provider === 'gitlab') {
+      const pinned = declared.has(GITLAB_PINS_VARIABLE);
       return {
-        provider: 'gitlab',
-        apiUrl: providerApiUrl(settings, 'gitlab'),
-        project: source.repo,
-        ref: source.branch,
-        variables: {},
-        token: settings.secrets.gitlabToken,
+        pinned,
+        dispatch: {
+          provider: 'gitlab',
+          apiUrl: providerApiUrl(settings, 'gitlab'),
+          project: source.repo,
+          ref: source.branch,
+          variables: pinned ? { [GITLAB_PINS_VARIABLE]: pins } : {},
+          token: settings.secrets.gitlabToken,
+        },
       };
     }
+    const inputs: Record<string, ExprValue> = {};
+    if (declared.has(BUILD_WORKFLOW_INPUTS.reason)) inputs[BUILD_WORKFLOW_INPUTS.reason] = REBUILD_REASON;
+    if (declared.has(PINS_INPUT)) inputs[PINS_INPUT] = pins;
     return {
-      provider: 'github',
-      apiUrl: providerApiUrl(settings, 'github'),
-      repo: source.repo,
-      workflow: source.workflow,
-      ref: source.branch,
-      inputs: {},
-      token: settings.secrets.githubToken,
+      pinned: declared.has(PINS_INPUT),
+      dispatch: {
+        provider: 'github',
+        apiUrl: providerApiUrl(settings, 'github'),
+        repo: source.repo,
+        workflow: source.workflow,
+        ref: source.branch,
+        inputs,
+        token: settings.secrets.githubToken,
+      },
     };
   }
   const workflow = buildWorkflowFileName(image.name);
@@ -573,16 +714,22 @@ function rebuildDispatch(
     );
     return undefined;
   }
-  const inputs: Record<string, ExprValue> = { [BUILD_WORKFLOW_INPUTS.reason]: REBUILD_REASON };
+  const inputs: Record<string, ExprValue> = {
+    [BUILD_WORKFLOW_INPUTS.reason]: REBUILD_REASON,
+    [PINS_INPUT]: pins,
+  };
   if (image.local?.versionFile !== undefined) inputs[BUILD_WORKFLOW_INPUTS.increment] = 'patch';
   return {
-    provider: 'github',
-    apiUrl: providerApiUrl(settings, 'github'),
-    repo,
-    workflow,
-    ref: settings.stateRepo.branch,
-    inputs,
-    token: settings.secrets.githubToken,
+    pinned: true,
+    dispatch: {
+      provider: 'github',
+      apiUrl: providerApiUrl(settings, 'github'),
+      repo,
+      workflow,
+      ref: settings.stateRepo.branch,
+      inputs,
+      token: settings.secrets.githubToken,
+    },
   };
 }
 

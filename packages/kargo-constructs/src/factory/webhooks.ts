@@ -192,8 +192,10 @@ export function planWebhooks(plan: FactoryPlan): WebhookPlan {
   for (const warehouse of plan.warehouses) {
     const rare =
       receivers.length > 0 && warehouse.role === 'image' && covered(warehouse, receivers, settings);
+    // Never below the plan's interval: a sampling Warehouse keeps polling no faster than its soak
+    // allows (samplingIntervalSeconds), receivers or not.
     const interval = rare
-      ? settings.warehouses.managedIntervalWithWebhooksSeconds
+      ? Math.max(settings.warehouses.managedIntervalWithWebhooksSeconds, warehouse.intervalSeconds)
       : warehouse.intervalSeconds;
     intervals.set(warehouse.name, interval);
     if (rare) rarelyPolled.push(warehouse.name);

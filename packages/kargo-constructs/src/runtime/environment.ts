@@ -8,7 +8,7 @@ import type { ExprEnvironment, ExprFunction } from './expr-lang.js';
 import { evaluateExpression } from './expr-lang.js';
 import { goQuote, marshalGoJson } from './go.js';
 import { evaluateTemplate } from './template.js';
-import { GoStruct, isUnknown, LookupMap, Unknown } from './values.js';
+import { findUnknown, GoStruct, isUnknown, LookupMap, Unknown } from './values.js';
 
 /** The data-dependent representative values of one evaluation. */
 export interface RepresentativeWorld {
@@ -110,20 +110,20 @@ function stringArg(value: unknown): unknown {
  */
 function quote(args: readonly unknown[]): unknown {
   const [value] = args;
-  if (isUnknown(value) || value instanceof LookupMap) return new Unknown('a quoted value', 'quoted');
+  if (findUnknown(value) !== undefined) return new Unknown('a quoted value', 'quoted');
   if (typeof value === 'string') return goQuote(value);
   return unsafeQuote(args);
 }
 
 /** `unsafeQuote()`: the JSON of the value between double quotes (json_templates.go `unsafeQuoteFunc`). */
 function unsafeQuote([value]: readonly unknown[]): unknown {
-  if (isUnknown(value) || value instanceof LookupMap) return new Unknown('a quoted value', 'quoted');
+  if (findUnknown(value) !== undefined) return new Unknown('a quoted value', 'quoted');
   return `"${marshalGoJson(value)}"`;
 }
 
 /** `asJSON()`: indented JSON between double quotes, with a newline before the closing quote. */
 function asJson([value]: readonly unknown[]): unknown {
-  if (isUnknown(value) || value instanceof LookupMap) return new Unknown('a quoted value', 'quoted');
+  if (findUnknown(value) !== undefined) return new Unknown('a quoted value', 'quoted');
   return `"${marshalGoJson(value, '  ')}\n"`;
 }
 

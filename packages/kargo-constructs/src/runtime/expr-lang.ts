@@ -11,7 +11,7 @@
 // whether every expression succeeds.
 import { Buffer } from 'node:buffer';
 import { GoMarshalError, marshalGoJson } from './go.js';
-import { GoStruct, isUnknown, LookupMap, Unknown } from './values.js';
+import { findUnknown, GoStruct, isUnknown, LookupMap, Unknown } from './values.js';
 
 export { LookupMap };
 
@@ -557,9 +557,11 @@ function member(object: unknown, key: unknown, optional: boolean): unknown {
   throw new RuntimeFailure(`cannot fetch ${String(key)} from ${typeof object}`);
 }
 
-function equal(a: unknown, b: unknown): boolean {
+function equal(a: unknown, b: unknown): boolean | Unknown {
   if (isNil(a) || isNil(b)) return isNil(a) && isNil(b);
   if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  const inside = findUnknown(a) ?? findUnknown(b);
+  if (inside !== undefined) return inside;
   try {
     return marshalGoJson(a) === marshalGoJson(b);
   } catch (error) {
@@ -592,8 +594,10 @@ function binary(operator: string, left: unknown, right: unknown): unknown {
   switch (operator) {
     case '==':
       return equal(left, right);
-    case '!=':
-      return !equal(left, right);
+    case '!=': {
+      const same = equal(left, right);
+      return isUnknown(same) ? same : !same;
+    }
     case '+':
       if (typeof left === 'string' && typeof right === 'string') return left + right;
       if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
@@ -634,7 +638,15 @@ function binary(operator: string, left: unknown, right: unknown): unknown {
     case 'matches':
       return new RegExp(asString(right, operator)).test(asString(left, operator));
     case 'in':
-      if (Array.isArray(right)) return right.some((item) => equal(item, left));
+      if (Array.isArray(right)) {
+        let unknown: Unknown | undefined;
+        for (const item of right) {
+          const same = equal(item, left);
+          if (same === true) return true;
+          if (isUnknown(same)) unknown ??= same;
+        }
+        return unknown ?? false;
+      }
       if (right instanceof GoStruct) return typeof left === 'string' && right.has(left);
       if (typeof right === 'object' && right !== null && !(right instanceof LookupMap)) {
         return Object.hasOwn(right, String(left));
@@ -719,6 +731,8 @@ const BUILTINS: Record<string, ExprFunction> = {
     return n;
   },
   toJSON: ([v]) => {
+    const inside = findUnknown(v);
+    if (inside !== undefined) return inside;
     try {
       return marshalGoJson(v, '  ');
     } catch (error) {

@@ -13,7 +13,7 @@
 // synth time); this module only knows the template mechanics, so other models (e.g. a freight-flow
 // simulation with real Freight) can reuse it with their own resolver.
 import { GoMarshalError, marshalGoJson, parseGoBool, parseGoFloat, unmarshalGoJson } from './go.js';
-import { isUnknown, LookupMap, Unknown } from './values.js';
+import { findUnknown, isUnknown, Unknown } from './values.js';
 
 /** Evaluates the expr-lang code of one expression (without delimiters) to a Go value (see values.ts). */
 export type ExpressionResolver = (code: string) => unknown;
@@ -144,8 +144,10 @@ export function renderTemplate(template: string, resolve: ExpressionResolver): s
       quotedAlone = parts.length === 1 && value.kind === 'quoted';
       continue;
     }
-    if (value instanceof LookupMap) {
-      unknown.push(`the content of ${value.description}`);
+    // A list, map or struct holding an unknown value (e.g. an image annotation) has unknown JSON text.
+    const inside = findUnknown(value);
+    if (inside !== undefined) {
+      unknown.push(inside.reason);
       continue;
     }
     if (typeof value === 'string') {

@@ -77,6 +77,27 @@ export function isUnknown(value: unknown): value is Unknown {
   return value instanceof Unknown;
 }
 
+/**
+ * The first value inside `value` (itself, an array item, a map or struct value, at any depth) that the
+ * model cannot know: an {@link Unknown}, or a {@link LookupMap} (whose whole content is unknown). Kargo would
+ * marshal such a value to JSON without complaint (a map of annotations is a plain `map[string]string`), so a
+ * map holding one is a value of unknown JSON text, not a failure. `undefined` when everything is known.
+ */
+export function findUnknown(value: unknown): Unknown | undefined {
+  if (isUnknown(value)) return value;
+  if (value instanceof LookupMap) return new Unknown(`the content of ${value.description}`);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = findUnknown(item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value instanceof GoStruct) return findUnknown(Object.values(value.values));
+  if (value !== null && typeof value === 'object') return findUnknown(Object.values(value));
+  return undefined;
+}
+
 /** The JSON type of an evaluated value: `string`, `number`, `boolean`, `null`, `array` or `object`. */
 export function valueType(value: unknown): string {
   if (value === null || value === undefined) return 'null';

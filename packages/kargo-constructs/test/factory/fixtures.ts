@@ -53,6 +53,8 @@ export function managed(
     readonly stateFile?: boolean;
     readonly registry?: string;
     readonly repository?: string;
+    /** `workflowInputs` of images/<name>.yaml: the inputs the team's workflow declares. */
+    readonly workflowInputs?: readonly string[];
   } = {},
 ): ManagedImage {
   const registry = options.registry ?? 'ghcr.io';
@@ -90,7 +92,8 @@ export function managed(
     baseImages: hasState ? baseImages : [],
     entry: { name },
     origin: { file: 'images.yaml', line: line++, col: 3 },
-  };
+    ...(options.workflowInputs !== undefined ? { workflowInputs: options.workflowInputs } : {}),
+  } as ManagedImage;
 }
 
 /** A base image as the loader returns it; `usedBy` is filled in by {@link input}. */

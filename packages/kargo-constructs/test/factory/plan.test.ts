@@ -2,13 +2,24 @@
 import { formatProblem } from '@image-factory/state-schema';
 import { describe, expect, it } from 'vitest';
 import {
+  dispatchRequest,
   dockerfileLocation,
   type FactoryPlan,
   planImageFactory,
   REBUILD_REASON,
   type RebuildStagePlan,
+  SAMPLING_MARGIN_SECONDS,
+  samplingIntervalSeconds,
   type WarehousePlan,
 } from '../../src/factory/index.js';
+import { Expr } from '../../src/index.js';
+import {
+  REPRESENTATIVE_DIGEST,
+  REPRESENTATIVE_WORLDS,
+  representativeEnvironment,
+} from '../../src/runtime/environment.js';
+import { evaluateExpression } from '../../src/runtime/expr-lang.js';
+import { evaluateTemplate } from '../../src/runtime/template.js';
 import { base, input, managed, settings } from './fixtures.js';
 
 function plan(state: Parameters<typeof planImageFactory>[0]): FactoryPlan {
@@ -149,8 +160,9 @@ describe('planImageFactory: wiring', () => {
         s,
       ),
     );
-    // python:3.12 is followed by Digest, which has no discovery limit to speak of.
-    expect(warehouse(p, 'base-python')).toMatchObject({ intervalSeconds: 43_200 });
+    // python:3.12 is followed by Digest, which has no discovery limit to speak of. It feeds a rebuild
+    // soaking 7d, so it samples: max(12h, 7d + 1h).
+    expect(warehouse(p, 'base-python')).toMatchObject({ intervalSeconds: 608_400, soakSeconds: 604_800 });
     expect(warehouse(p, 'base-python').image).not.toHaveProperty('discoveryLimit');
     expect(warehouse(p, 'image-app')).toMatchObject({ intervalSeconds: 600, image: { discoveryLimit: 7 } });
     // Git subscriptions discover the one commit Kargo builds Freight from, whatever the setting.
@@ -249,9 +261,10 @@ describe('planImageFactory: wiring', () => {
       repo: 'acme/state',
       workflow: 'build-api.yml',
       ref: 'prod',
-      inputs: { reason: REBUILD_REASON, increment: 'patch' },
+      inputs: { reason: REBUILD_REASON, pins: expect.any(Expr), increment: 'patch' },
       token: { name: 'github-workflow-token', key: 'token' },
     });
+    expect(rebuild?.pinned).toBe(true);
     // The reason is expr-lang code (evaluated inside the quote()d body), not text with ${{ }} inside.
     expect(REBUILD_REASON.code).toBe(
       '("base image " + ctx.targetFreight.origin.name + " changed (Kargo promotion " + ctx.promotion + ")")',
@@ -297,4 +310,189 @@ describe('security: a 20,000-deep cascade', () => {
       name(0),
     ]);
   }, 60_000);
+});
+
+describe('planImageFactory: sampling Warehouses', () => {
+  const rebuildOf = (p: FactoryPlan, name: string): RebuildStagePlan => {
+    const found = p.stages.find((s): s is RebuildStagePlan => s.role === 'rebuild' && s.image === name);
+    if (!found) throw new Error(`no rebuild Stage of ${name}`);
+    return found;
+  };
+
+  it('raises the interval of each per-soak base Warehouse to max(baseInterval, soak + 1h)', () => {
+    expect(samplingIntervalSeconds(86_400, 604_800)).toBe(604_800 + SAMPLING_MARGIN_SECONDS);
+    expect(samplingIntervalSeconds(86_400, 86_400)).toBe(90_000);
+    expect(samplingIntervalSeconds(86_400, 3_600)).toBe(86_400);
+    expect(samplingIntervalSeconds(300, 0)).toBe(300);
+    const p = plan(
+      input(
+        [
+          managed('weekly', { baseImages: ['python'] }),
+          managed('daily', { baseImages: ['python'], rebuildDelaySeconds: 86_400 }),
+          managed('now', { baseImages: ['python'], rebuildDelaySeconds: 0 }),
+        ],
+        [base('python', 'python:3.12-slim')],
+      ),
+    );
+    expect(warehouse(p, 'base-python')).toMatchObject({ intervalSeconds: 608_400, soakSeconds: 604_800 });
+    expect(warehouse(p, 'base-python-soak-1d')).toMatchObject({
+      intervalSeconds: 90_000,
+      soakSeconds: 86_400,
+    });
+    // Nothing soaks: the configured interval (1d by default).
+    expect(warehouse(p, 'base-python-soak-0s')).toMatchObject({ intervalSeconds: 86_400, soakSeconds: 0 });
+  });
+
+  it('samples a managed image used as a base (a cascade) from managedInterval', () => {
+    const p = plan(
+      input(
+        [
+          managed('runtime', { baseImages: ['debian'] }),
+          managed('app', { baseImages: ['runtime'], rebuildDelaySeconds: 172_800 }),
+        ],
+        [base('debian', 'debian:12-slim')],
+      ),
+    );
+    expect(warehouse(p, 'base-runtime-soak-2d')).toMatchObject({
+      role: 'base',
+      intervalSeconds: 172_800 + 3_600,
+      soakSeconds: 172_800,
+    });
+    // The managed image's own Warehouse (analysis, consumers) keeps managedInterval.
+    expect(warehouse(p, 'image-runtime').intervalSeconds).toBe(300);
+    expect(rebuildOf(p, 'app').sources).toEqual([
+      { base: 'runtime', warehouse: 'base-runtime-soak-2d', stage: 'base-runtime-soak-2d' },
+    ]);
+  });
+
+  it('keeps an external image that feeds nothing at the configured interval', () => {
+    const p = plan(input([], [base('redis', 'redis:7', { external: true })]));
+    expect(warehouse(p, 'base-redis')).toMatchObject({ intervalSeconds: 86_400 });
+    expect(warehouse(p, 'base-redis')).not.toHaveProperty('soakSeconds');
+  });
+});
+
+describe('planImageFactory: pinned dispatch', () => {
+  const body = (p: FactoryPlan, image: string): string => {
+    const stage = p.stages.find((s): s is RebuildStagePlan => s.role === 'rebuild' && s.image === image);
+    if (!stage) throw new Error(`no rebuild of ${image}`);
+    return dispatchRequest(stage.dispatch).body;
+  };
+  const world = REPRESENTATIVE_WORLDS[1] as (typeof REPRESENTATIVE_WORLDS)[number];
+  const evaluate = (text: string, missing: readonly string[] = []) => {
+    const env = representativeEnvironment(
+      { kind: 'promotion', project: 'image-factory', stage: 'rebuild-x', origins: ['base-python'] },
+      world,
+    );
+    const imageFrom = env.functions.imageFrom;
+    // A Warehouse none of whose Freight was promoted into the Stage yet: imageFrom returns nil
+    // (pkg/controller/freight/finder.go FindImage).
+    const functions = {
+      ...env.functions,
+      imageFrom: (args: readonly unknown[]) => {
+        const origin = args[1] as { values?: { Name?: unknown } } | undefined;
+        return missing.includes(String(origin?.values?.Name)) ? null : imageFrom?.(args);
+      },
+    };
+    return evaluateTemplate(text, (code) => evaluateExpression(code, { ...env, functions }));
+  };
+
+  it('passes pins as a string of compact JSON, keys sorted, one per base, through Kargo evaluation', () => {
+    const p = plan(
+      input(
+        [
+          managed('runtime', { baseImages: ['debian'] }),
+          managed('app', { baseImages: ['python', 'runtime', 'alpine'] }),
+        ],
+        [base('python', 'python:3.12-slim'), base('alpine', 'alpine'), base('debian', 'debian:12-slim')],
+      ),
+    );
+    const evaluated = evaluate(body(p, 'app'));
+    expect(typeof evaluated).toBe('string');
+    const dispatched = JSON.parse(evaluated as string) as { inputs: Record<string, unknown> };
+    const pins = dispatched.inputs.pins;
+    expect(typeof pins).toBe('string');
+    expect(pins).toBe(
+      JSON.stringify({
+        'docker.io/library/alpine:latest': REPRESENTATIVE_DIGEST,
+        'docker.io/library/python:3.12-slim': REPRESENTATIVE_DIGEST,
+        // A managed base is keyed by the tag of the Freight's image.
+        [`ghcr.io/acme/runtime:${world.imageTag}`]: REPRESENTATIVE_DIGEST,
+      }),
+    );
+    expect(Object.keys(JSON.parse(pins as string))).toEqual(Object.keys(JSON.parse(pins as string)).sort());
+  });
+
+  it('leaves out a base whose Freight was never promoted into the rebuild Stage (imageFrom is nil)', () => {
+    const p = plan(
+      input(
+        [managed('app', { baseImages: ['python', 'alpine'] })],
+        [base('python', 'python:3.12-slim'), base('alpine', 'alpine:3.20')],
+      ),
+    );
+    const one = JSON.parse(evaluate(body(p, 'app'), ['base-alpine']) as string) as {
+      inputs: { pins: string };
+    };
+    expect(one.inputs.pins).toBe(`{"docker.io/library/python:3.12-slim":"${REPRESENTATIVE_DIGEST}"}`);
+    const none = JSON.parse(evaluate(body(p, 'app'), ['base-alpine', 'base-python']) as string) as {
+      inputs: { pins: string };
+    };
+    expect(none.inputs.pins).toBe('{}');
+  });
+
+  it('passes reason and pins to a team workflow only when it declares them; else warns, unpinned', () => {
+    const state = input(
+      [
+        managed('declared', { baseImages: ['python'], workflow: 'build.yml', workflowInputs: ['pins'] }),
+        managed('plain', { baseImages: ['python'], workflow: 'build.yml', workflowInputs: ['reason'] }),
+        managed('unknown', { baseImages: ['python'], workflow: 'build.yml' }),
+      ],
+      [base('python', 'python:3.12-slim')],
+    );
+    const p = plan(state);
+    const rebuild = (name: string) =>
+      p.stages.find((s): s is RebuildStagePlan => s.role === 'rebuild' && s.image === name);
+    expect(rebuild('declared')).toMatchObject({ pinned: true });
+    expect(Object.keys(rebuild('declared')?.dispatch ?? {})).toContain('inputs');
+    expect(
+      Object.keys((rebuild('declared')?.dispatch as { inputs: object } | undefined)?.inputs ?? {}),
+    ).toEqual(['pins']);
+    expect(rebuild('plain')).toMatchObject({ pinned: false });
+    expect(Object.keys((rebuild('plain')?.dispatch as { inputs: object } | undefined)?.inputs ?? {})).toEqual(
+      ['reason'],
+    );
+    expect(rebuild('unknown')).toMatchObject({ pinned: false, dispatch: { inputs: {} } });
+    expect(p.warnings.map((w) => [w.code, w.severity, w.path])).toEqual([
+      ['unpinned-rebuild', 'warning', ['source', 'workflow']],
+      ['unpinned-rebuild', 'warning', ['source', 'workflow']],
+    ]);
+    expect(formatProblem(p.warnings[0] as (typeof p.warnings)[number])).toMatch(
+      /^images\.yaml:\d+:3: warning: image "plain": its rebuilds are unpinned: build\.yml does not declare the workflow_dispatch input "pins"/,
+    );
+    expect(p.warnings[1]?.message).toContain('has no recorded inputs');
+  });
+
+  it('passes IMAGE_FACTORY_PINS to a GitLab pipeline only when recorded as declared', () => {
+    const gitlab = (name: string, workflowInputs?: readonly string[]) =>
+      managed(name, {
+        provider: 'gitlab',
+        workflow: '.gitlab-ci.yml',
+        baseImages: ['python'],
+        ...(workflowInputs ? { workflowInputs } : {}),
+      });
+    const p = plan(
+      input([gitlab('a', ['IMAGE_FACTORY_PINS']), gitlab('b')], [base('python', 'python:3.12')]),
+    );
+    const stage = (name: string) =>
+      p.stages.find((s): s is RebuildStagePlan => s.role === 'rebuild' && s.image === name);
+    expect(stage('a')?.pinned).toBe(true);
+    const evaluated = JSON.parse(evaluate(body(p, 'a')) as string) as {
+      variables: { key: string; value: unknown }[];
+    };
+    expect(evaluated.variables).toEqual([
+      { key: 'IMAGE_FACTORY_PINS', value: `{"docker.io/library/python:3.12":"${REPRESENTATIVE_DIGEST}"}` },
+    ]);
+    expect(stage('b')).toMatchObject({ pinned: false, dispatch: { variables: {} } });
+    expect(p.warnings.map((w) => w.message)).toEqual([expect.stringContaining('image "b"')]);
+  });
 });

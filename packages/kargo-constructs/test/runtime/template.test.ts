@@ -215,3 +215,37 @@ describe('splitTemplate', () => {
     ]);
   });
 });
+
+describe('values the model cannot know, inside lists and maps', () => {
+  const unknownEnv: ExprEnvironment = {
+    variables: { annotation: new Unknown('an image annotation'), known: 'x' },
+    functions: TEMPLATE_FUNCTIONS,
+  };
+  const evaluateUnknown = (template: string) =>
+    evaluateTemplate(template, (code) => evaluateExpression(code, unknownEnv));
+
+  it('quote() of a map holding an unknown value is a string of unknown content, not a failure', () => {
+    const result = evaluateUnknown('${% quote({"ref": "main", "inputs": {"built": annotation}}) %}');
+    expect(isUnknown(result)).toBe(true);
+    expect((result as Unknown).kind).toBe('string');
+  });
+
+  it('a bare map or list holding an unknown value evaluates to an unknown value of any type', () => {
+    for (const template of [
+      '${{ {"a": annotation} }}',
+      '${{ [known, annotation] }}',
+      '${{ toJSON([annotation]) }}',
+    ]) {
+      const result = evaluateUnknown(template);
+      expect(isUnknown(result)).toBe(true);
+      expect((result as Unknown).kind).toBe('any');
+    }
+  });
+
+  it('comparisons with a map holding an unknown value are unknown; known maps still compare', () => {
+    expect(isUnknown(evaluateExpression('{"a": annotation} == {"a": "x"}', unknownEnv))).toBe(true);
+    expect(isUnknown(evaluateExpression('{"a": known} in [{"a": annotation}]', unknownEnv))).toBe(true);
+    expect(evaluateExpression('{"a": known} in [{"a": annotation}, {"a": "x"}]', unknownEnv)).toBe(true);
+    expect(evaluateExpression('{"a": known} != {"a": "y"}', unknownEnv)).toBe(true);
+  });
+});
