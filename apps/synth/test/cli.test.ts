@@ -42,7 +42,7 @@ describe('runSynth', () => {
     // The summary goes to stderr (stdout may carry the manifests): every managed image polls every 5
     // minutes (288 discoveries a day); the SemVer ones read a tag list and up to 20 manifests each time.
     expect(result.stderr).toBe(
-      'synth: 24 objects; estimated Warehouse polling requests per day: docker.io 24 (1 tag list, 23 manifests), gcr.io 1 (1 manifest), ghcr.io 12096 (576 tag lists, 11520 manifests), github.com 864 (864 git ls-remotes), gitlab.com 288 (288 git ls-remotes), registry.gitlab.com 288 (288 tag lists)\n',
+      'synth: 24 objects; estimated Warehouse polling requests per day: docker.io 23 (1 tag list, 22 manifests), gcr.io 1 (1 manifest), ghcr.io 12096 (576 tag lists, 11520 manifests), github.com 864 (864 git ls-remotes), gitlab.com 288 (288 git ls-remotes), registry.gitlab.com 288 (288 tag lists)\n',
     );
     const text = readFileSync(join(state, 'dist/image-factory.k8s.yaml'), 'utf8');
     expect(text.startsWith('apiVersion: v1\nkind: Namespace\n')).toBe(true);

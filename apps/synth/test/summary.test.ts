@@ -37,7 +37,7 @@ describe('the synth summary', () => {
     // backstage and platform-api (ghcr.io + GitHub sources) poll every 6 h; reports-worker's image is on
     // registry.gitlab.com, which no receiver covers, so its Warehouse keeps 5 minutes.
     expect(result.stderr).toBe(
-      'synth: 24 objects; estimated Warehouse polling requests per day: docker.io 24 (1 tag list, 23 manifests), gcr.io 1 (1 manifest), ghcr.io 168 (8 tag lists, 160 manifests), github.com 12 (12 git ls-remotes), gitlab.com 288 (288 git ls-remotes), registry.gitlab.com 288 (288 tag lists)\n',
+      'synth: 24 objects; estimated Warehouse polling requests per day: docker.io 23 (1 tag list, 22 manifests), gcr.io 1 (1 manifest), ghcr.io 168 (8 tag lists, 160 manifests), github.com 12 (12 git ls-remotes), gitlab.com 288 (288 git ls-remotes), registry.gitlab.com 288 (288 tag lists)\n',
     );
     const manifests = objects(out);
     const config = manifests.find((m) => m.kind === 'ProjectConfig');
@@ -49,7 +49,8 @@ describe('the synth summary', () => {
       manifests.find((m) => m.kind === 'Warehouse' && m.metadata.name === name)?.spec.interval;
     expect(interval('image-backstage')).toBe('6h0m0s');
     expect(interval('image-reports-worker')).toBe('5m0s');
-    expect(interval('base-python-3.12-slim-soak-1d')).toBe('24h0m0s');
+    // A sampling Warehouse polls at soak + 1h at the fastest (24h base interval, 1d soak).
+    expect(interval('base-python-3.12-slim-soak-1d')).toBe('25h0m0s');
   });
 
   it('warns, positioned, when a registry receiver reaches the sampling Warehouse of a managed base', async () => {
@@ -83,9 +84,10 @@ describe('the synth summary', () => {
       cwd: work,
     });
     expect(result.exitCode).toBe(0);
-    // 23 manifest requests per 24 h become 23 × 288 a day: 1,656 per 6 hours.
+    // At 5m, 20 manifest requests run 288 times a day, and the sampling Warehouses (which poll at
+    // soak + 1h, never faster) add 2: 5,762 a day, about 1,441 per 6 hours.
     expect(result.stderr).toContain(
-      "warning: the Warehouses would make about 1656 manifest requests to docker.io per 6 hours, more than Docker Hub's documented limit of 100 pulls per 6 hours for unauthenticated users",
+      "warning: the Warehouses would make about 1441 manifest requests to docker.io per 6 hours, more than Docker Hub's documented limit of 100 pulls per 6 hours for unauthenticated users",
     );
   });
 

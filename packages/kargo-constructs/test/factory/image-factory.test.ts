@@ -254,7 +254,9 @@ describe('ImageFactory', () => {
         },
       },
     ]);
-    expect(w.spec.interval).toBe('5m0s');
+    // Sampling Warehouses poll no faster than soak + 1h (samplingIntervalSeconds, docs/rebuilds.md):
+    // 5m managed interval, 1d soak -> 25h; 24h base interval, 1h soak -> 24h.
+    expect(w.spec.interval).toBe('25h0m0s');
     expect(graph.warehouses.get('base-debian-soak-1h')!.spec.interval).toBe('24h0m0s');
   });
 
@@ -281,6 +283,9 @@ describe('ImageFactory', () => {
       'git-commit': '${{ commitFrom("https://github.com/acme/fresh.git", warehouse("image-fresh")).ID }}',
       'built-at':
         '${{ quote(imageFrom("ghcr.io/acme/fresh", warehouse("image-fresh")).Annotations["org.opencontainers.image.created"]) }}',
+      // The base digests a pinned build recorded (empty for an unpinned one).
+      'built-on':
+        '${{ quote(imageFrom("ghcr.io/acme/fresh", warehouse("image-fresh")).Annotations["io.github.image-factory.pins"]) }}',
     });
     expect(imageRepos(graph.warehouses.get('image-fresh')!)).toEqual(['ghcr.io/acme/fresh']);
     expect(graph.stages.has('rebuild-fresh')).toBe(false);
