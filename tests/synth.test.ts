@@ -63,7 +63,7 @@ describe('pnpm synth (the built apps/synth/dist/main.js) on examples/state', () 
     const stale = await synth(['--state-dir', 'examples/state', '--out', out, '--check']);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toBe(
-      `${out} is out of date:\n  ~ Warehouse/base-distroless-python3-debian12-latest-soak-1d (changed)\n  (0 new, 0 removed, 1 changed)\nrun pnpm synth to update it\n`,
+      `${out} is out of date:\n  ~ Warehouse/base-redis-7 (changed)\n  (0 new, 0 removed, 1 changed)\nrun pnpm synth to update it\n`,
     );
   });
 

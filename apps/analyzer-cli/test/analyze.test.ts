@@ -174,6 +174,50 @@ describe.concurrent('analyze, as the AnalysisTemplate runs it', () => {
     });
   });
 
+  it('records the pins of a pinned build as builtOn by base name, and drops them for an unpinned one', async () => {
+    const r = repos();
+    const node = `sha256:${'1'.repeat(64)}`;
+    const python = `sha256:${'2'.repeat(64)}`;
+    // What the build workflow writes to the pins annotation (keys: normalized references).
+    const pins = JSON.stringify({
+      'docker.io/library/node:22-bookworm-slim': node,
+      'docker.io/library/python:3.12-slim': python,
+      'docker.io/library/redis:7': `sha256:${'3'.repeat(64)}`,
+    });
+    const pinned = await runBin([...backstageArgs(r), '--built-on', pins], {
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+    });
+    expect(pinned.code).toBe(0);
+    expect(pinned.stderr).toContain(
+      'warning: --built-on pins docker.io/library/redis:7, which is not a base of the analysed Dockerfile',
+    );
+    expect(parse(showFile(r.state, 'images/backstage.yaml') ?? '').builtOn).toEqual({
+      'node-22-bookworm-slim': node,
+      python312: python,
+    });
+    const unpinned = await runBin(backstageArgs(r, { tag: '1.2.0', digest: DIGEST_B }), {
+      env: { SOURCE_DATE_EPOCH: String(Number(EPOCH) + 86_400) },
+    });
+    expect(unpinned.code).toBe(0);
+    const state = parse(showFile(r.state, 'images/backstage.yaml') ?? '');
+    expect(state.currentVersion).toBe('1.2.0');
+    expect(state).not.toHaveProperty('builtOn');
+  });
+
+  it.each([
+    ['[1]', 'is not a JSON object'],
+    ['{"python:3.12-slim":"sha256:' + '1'.repeat(64) + '"}', 'is not a normalized image reference'],
+    ['{"docker.io/library/python:3.12-slim":"latest"}', 'is not a sha256 digest'],
+    ['{', 'is not JSON'],
+  ])('refuses --built-on %s with exit 1, pushing nothing', async (value, message) => {
+    const r = repos();
+    const head = headOf(r.state);
+    const result = await runCli([...backstageArgs(r), '--built-on', value]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(headOf(r.state)).toBe(head);
+  });
+
   it('lands two concurrent runs for different images, both creating the same new base image once', async () => {
     const r = repos();
     const workerArgs = analysisArgs({

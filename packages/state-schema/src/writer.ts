@@ -69,8 +69,11 @@ export interface ManagedImageStateUpdate {
   readonly workflowInputs?: readonly string[] | null | undefined;
   readonly currentVersion?: string | undefined;
   readonly currentDigest?: string | undefined;
-  /** Base digests the current version was built on, by base name; written with sorted keys. */
-  readonly builtOn?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Base digests the current version was built on, by base name; written with sorted keys. `null`
+   * removes the field (the version was built unpinned).
+   */
+  readonly builtOn?: Readonly<Record<string, string>> | null | undefined;
   readonly lastBuilt?: string | undefined;
 }
 
@@ -236,7 +239,8 @@ export function applyManagedImageStateUpdate(
         : [...new Set(update.workflowInputs)].sort(),
     currentVersion: update.currentVersion,
     currentDigest: update.currentDigest,
-    builtOn: update.builtOn === undefined ? undefined : sortRecord(update.builtOn),
+    builtOn:
+      update.builtOn === undefined || update.builtOn === null ? update.builtOn : sortRecord(update.builtOn),
     lastBuilt: update.lastBuilt,
   };
   if (existingText === undefined || existingText.trim() === '') {

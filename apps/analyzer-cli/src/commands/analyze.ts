@@ -12,6 +12,7 @@ interface AnalyzeFlags {
   gitBranch: string;
   gitCommit: string;
   builtAt: string;
+  builtOn: string;
   stateRepo: string;
   stateBranch: string;
   pushAttempts: string;
@@ -48,6 +49,11 @@ export const registerAnalyze: RegisterCommand = (program, ctx) => {
     .option(
       '--built-at <time>',
       'when the version was built, RFC 3339 (empty: unknown); an older build never replaces a newer one',
+      '',
+    )
+    .option(
+      '--built-on <pins>',
+      'the pins the build recorded (annotation io.github.image-factory.pins, JSON); recorded as builtOn (empty: unpinned)',
       '',
     )
     .requiredOption('--state-repo <url>', 'git URL of the state repository')
@@ -98,6 +104,7 @@ when neither tells, the job records its tag and warns.`,
           gitBranch: flags.gitBranch,
           gitCommit: flags.gitCommit,
           builtAt: flags.builtAt,
+          builtOn: flags.builtOn,
           stateRepo: flags.stateRepo,
           stateBranch: flags.stateBranch,
         },

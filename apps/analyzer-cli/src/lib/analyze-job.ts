@@ -5,7 +5,14 @@
  */
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { FactoryState, ManagedImage } from '@image-factory/state-schema';
+import {
+  type FactoryState,
+  type ManagedImage,
+  PINS_MAX_ENTRIES,
+  PINS_MAX_LENGTH,
+  referenceKey,
+  tryParseImageReference,
+} from '@image-factory/state-schema';
 import { CliError } from '../errors.js';
 import { type Clock, isoTimestamp } from './clock.js';
 import { checkNoCredentialsInUrl, credentialRulesFromEnv } from './credentials.js';
@@ -52,6 +59,11 @@ export interface AnalyzeJobOptions {
   readonly gitCommit?: string | undefined;
   /** When the version was built (RFC 3339); '' or absent: unknown. Orders concurrent jobs. */
   readonly builtAt?: string | undefined;
+  /**
+   * The pins the build recorded (annotation `io.github.image-factory.pins`: JSON text of an object
+   * normalized reference -> digest); '' or absent: an unpinned build. Recorded as `builtOn`.
+   */
+  readonly builtOn?: string | undefined;
   /** Git URL of the state repository. */
   readonly stateRepo: string;
   /** Branch of the state repository. @default 'main' */
@@ -120,6 +132,8 @@ export interface CheckedAnalyzeOptions {
   readonly gitCommit: string | undefined;
   /** `--built-at` in milliseconds since the epoch, or undefined when unknown. */
   readonly builtAt: number | undefined;
+  /** `--built-on`: digest by normalized base reference, or undefined for an unpinned build. */
+  readonly pins: ReadonlyMap<string, string> | undefined;
 }
 
 /**
@@ -169,7 +183,67 @@ export function checkAnalyzeOptions(options: AnalyzeJobOptions): CheckedAnalyzeO
     dockerfile: checkRelativePath(options.dockerfile, '--dockerfile'),
     gitCommit: commit === '' ? undefined : commit,
     builtAt,
+    pins: parsePins(options.builtOn ?? ''),
   };
+}
+
+const PIN_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * `--built-on`, the pins annotation of the analysed image, read as strictly as the build workflow
+ * writes it (PINS_SCRIPT): at most PINS_MAX_LENGTH characters, an object of at most PINS_MAX_ENTRIES
+ * image references to sha256 digests. It comes from the image, so anything else is refused.
+ */
+function parsePins(text: string): ReadonlyMap<string, string> | undefined {
+  if (text.trim() === '') return undefined;
+  const refuse = (why: string): never => {
+    throw new CliError(
+      `--built-on ${why}`,
+      1,
+      'pass the io.github.image-factory.pins annotation of the built image (JSON: {"<registry/repository:tag>":"sha256:<64 hex>"}), or nothing for an unpinned build',
+    );
+  };
+  if (text.length > PINS_MAX_LENGTH) refuse(`has ${text.length} characters, more than ${PINS_MAX_LENGTH}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    refuse('is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('is not a JSON object');
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > PINS_MAX_ENTRIES) refuse(`has more than ${PINS_MAX_ENTRIES} entries`);
+  const pins = new Map<string, string>();
+  for (const [key, digest] of entries) {
+    const parsed = tryParseImageReference(key);
+    if (!parsed.ok || referenceKey(parsed.reference) !== key) {
+      refuse(`key ${JSON.stringify(key.slice(0, 200))} is not a normalized image reference`);
+    }
+    if (typeof digest !== 'string' || !PIN_DIGEST.test(digest)) {
+      refuse(`value of ${JSON.stringify(key)} is not a sha256 digest`);
+    }
+    pins.set(key, digest as string);
+  }
+  return pins;
+}
+
+/**
+ * The pins by base name, for the bases of the Dockerfile that were pinned; a pin that matches no
+ * base of the analysed Dockerfile is reported and not recorded.
+ */
+function builtOnByName(
+  pins: ReadonlyMap<string, string>,
+  byReference: ReadonlyMap<string, string>,
+  log: (line: string) => void,
+): Record<string, string> {
+  const builtOn: Record<string, string> = {};
+  for (const [reference, digest] of pins) {
+    const name = byReference.get(reference);
+    if (name === undefined)
+      log(`warning: --built-on pins ${reference}, which is not a base of the analysed Dockerfile`);
+    else builtOn[name] = digest;
+  }
+  return builtOn;
 }
 
 function checkDigest(digest: string): void {
@@ -291,7 +365,15 @@ export async function runAnalyzeJob(
           warnings.push(order.warning);
           context.log(`warning: ${order.warning}`);
         }
-        const applied = await applyAnalysis(state, image, references, version, now);
+        const applied = await applyAnalysis(
+          state,
+          image,
+          references,
+          version,
+          checked.pins,
+          now,
+          context.log,
+        );
         if (applied.files.length === 0) return unchanged(attempt - 1, applied.baseImages);
         await loadValidState(stateDir, 'the updated state (nothing was pushed)');
         const message = commitMessage(image.name, options, applied, described, builtAt);
@@ -344,14 +426,17 @@ async function applyAnalysis(
   image: ManagedImage,
   references: Parameters<typeof resolveBaseImageNames>[2],
   version: { tag: string; digest: string; builtAt: string | undefined },
+  pins: ReadonlyMap<string, string> | undefined,
   now: string,
+  log: (line: string) => void,
 ): Promise<AppliedAnalysis> {
   const resolved = await resolveBaseImageNames(state, image.name, references, now);
+  const builtOn = pins === undefined ? undefined : builtOnByName(pins, resolved.byReference, log);
   const written = await recordDiscovery(
     state,
     image,
     { ok: true, baseImages: resolved.names },
-    { now, version },
+    { now, version: { ...version, builtOn } },
   );
   const files = [...resolved.created, ...(written ? [written] : [])];
   return { files, baseImages: resolved.names, created: resolved.created };

@@ -47,6 +47,8 @@ export interface BaseImageResolution {
   readonly names: readonly string[];
   /** Base-image files created (relative to the state directory). */
   readonly created: readonly string[];
+  /** The name each reference resolved to, by `referenceKey` (`docker.io/library/python:3.12-slim`: the pins' keys). */
+  readonly byReference: ReadonlyMap<string, string>;
 }
 
 /**
@@ -65,25 +67,30 @@ export async function resolveBaseImageNames(
 ): Promise<BaseImageResolution> {
   const names = new Set<string>();
   const created: string[] = [];
+  const byReference = new Map<string, string>();
+  const add = (reference: ImageReference, name: string) => {
+    names.add(name);
+    byReference.set(referenceKey(reference), name);
+  };
   for (const reference of references) {
     const managed = state.managedImages.find((candidate) => candidate.reference.name === reference.name);
     if (managed) {
       if (managed.name === imageName) {
         throw new CliError(`image "${imageName}" is built from its own repository (${reference.familiar})`);
       }
-      names.add(managed.name);
+      add(reference, managed.name);
       continue;
     }
     const known = findDescribedBaseImage(state, reference);
     if (known) {
-      names.add(known);
+      add(reference, known);
       continue;
     }
     const ensured = await ensureBaseImageFile(state.dir, reference, { firstDiscovered: now });
-    names.add(ensured.name);
+    add(reference, ensured.name);
     if (ensured.created) created.push(ensured.file);
   }
-  return { names: [...names].sort(), created };
+  return { names: [...names].sort(), created, byReference };
 }
 
 /** The name of a base image of the state that already covers `reference`, if any. */
@@ -133,7 +140,13 @@ export interface RecordOptions {
    * `lastBuilt`; absent: `now`).
    */
   readonly version?:
-    | { readonly tag: string; readonly digest?: string | undefined; readonly builtAt?: string | undefined }
+    | {
+        readonly tag: string;
+        readonly digest?: string | undefined;
+        readonly builtAt?: string | undefined;
+        /** Base digests it was built on, by base name; undefined: unpinned (removes the record). */
+        readonly builtOn?: Readonly<Record<string, string>> | undefined;
+      }
     | undefined;
   /** Copy the images.yaml entry into `enrollment` (generate-state). @default false */
   readonly syncEnrollment?: boolean | undefined;
@@ -174,6 +187,7 @@ export async function recordDiscovery(
           currentVersion: version.tag,
           ...(version.digest !== undefined ? { currentDigest: version.digest } : {}),
           lastBuilt: version.builtAt ?? options.now,
+          builtOn: version.builtOn ?? null,
         }
       : {}),
   });
