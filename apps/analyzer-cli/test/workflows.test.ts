@@ -239,16 +239,17 @@ describe('the state workflow', () => {
   });
 });
 
-describe('the state workflow on a pull request', () => {
-  const SKIPPED = [
-    'Check out image-factory',
-    'Set up pnpm',
-    'Set up Node.js',
-    'Install and build image-factory',
-    'Validate the state',
-    'Synthesize the manifests',
-  ];
+/** Steps of the state workflow that need the network or a built image-factory: not run here. */
+const SKIPPED = [
+  'Check out image-factory',
+  'Set up pnpm',
+  'Set up Node.js',
+  'Install and build image-factory',
+  'Validate the state',
+  'Synthesize the manifests',
+];
 
+describe('the state workflow on a pull request', () => {
   /** Runs job `check` with a `pnpm` that prints `output` and exits with `code` (what synth --check does). */
   async function runCheck(output: string, code: number) {
     const loaded = await load();
@@ -718,14 +719,7 @@ describe('security', () => {
         selfRepo: url,
         serverUrl: server.url,
         eventName: 'push',
-        skip: [
-          'Check out image-factory',
-          'Set up pnpm',
-          'Set up Node.js',
-          'Install and build image-factory',
-          'Validate the state',
-          'Synthesize the manifests',
-        ],
+        skip: SKIPPED,
         before: {
           'Commit the manifests': (ws) => {
             writeFiles(join(ws, 'state'), { 'dist/image-factory.k8s.yaml': 'kind: Namespace\n' });
