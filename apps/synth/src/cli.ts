@@ -64,6 +64,12 @@ const usageError = (message: string): SynthResult => ({
 /** `--out -`: the manifest goes to stdout. */
 const STDOUT = '-';
 
+/**
+ * Names of the process's stdout, written as `-` is (the caller prints it): opening them again would
+ * fail when stdout is a socket (as Node's child processes get) and truncate a file it appends to.
+ */
+const STDOUT_NAMES = new Set([STDOUT, '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+
 interface SynthOptions {
   readonly stateDir?: string;
   readonly out?: string;
@@ -126,8 +132,9 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
   if ('error' in parsed) return usageError(parsed.error);
   const { options } = parsed;
   if (options.help) return ok(`${USAGE}\n`);
-  if (options.check && options.out === STDOUT) {
-    return usageError('error: --check compares the manifest with a file; --out - writes it to stdout');
+  const toStdout = options.out !== undefined && STDOUT_NAMES.has(options.out);
+  if (options.check && toStdout) {
+    return usageError(`error: --check compares the manifest with a file; --out ${options.out} writes it to stdout`);
   }
 
   const flagDir = options.stateDir;
@@ -174,7 +181,7 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
     );
   }
 
-  if (options.out === STDOUT) return { exitCode: 0, stdout: manifest, stderr: warnings + summary };
+  if (toStdout) return { exitCode: 0, stdout: manifest, stderr: warnings + summary };
 
   const cdk8sOutdir = io.env.CDK8S_OUTDIR;
   // The settings' output path comes from the state repository, which may be hostile: the file it
@@ -209,11 +216,15 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
   }
 
   try {
-    // A FIFO, a character device or /dev/stdout (which leads to a pipe or a terminal) is written
-    // as a stream: a temporary file renamed over it would replace it, and reading it first to
-    // compare (as for a regular file) would wait for input that never comes.
+    // The process's other open files (/dev/stderr, /dev/fd/<n>, whatever they lead to), a FIFO or a
+    // character device are written as streams: a temporary file renamed over /dev/stderr would
+    // replace the link itself, and reading a pipe first to compare (as for a regular file) waits
+    // for ever.
     const target = fromState ? undefined : await stat(outPath).catch(() => undefined);
-    if (target !== undefined && !target.isFile() && !target.isDirectory()) {
+    if (
+      !fromState &&
+      (isProcessStream(outPath) || (target !== undefined && !target.isFile() && !target.isDirectory()))
+    ) {
       await writeFile(outPath, manifest, 'utf8');
       // Not on stdout: it may be the very stream the manifest went to.
       return { exitCode: 0, stdout: '', stderr: `${warnings}${summary}wrote ${shown} (${count} objects)\n` };
@@ -227,6 +238,11 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
   } catch (error) {
     return fail(`${warnings}error: cannot write ${shown}: ${(error as Error).message}\n`);
   }
+}
+
+/** `/dev/stdout`, `/dev/stderr`, `/dev/fd/<n>`, `/proc/self/fd/<n>`: the process's open files. */
+function isProcessStream(path: string): boolean {
+  return /^\/(?:dev\/(?:stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/.test(path);
 }
 
 /**

@@ -214,6 +214,10 @@ describe('runSynth', () => {
     expect(result.stderr.startsWith(`${UNPINNED}synth: 24 objects; `)).toBe(true);
     expect(existsSync(join(cwd, '-'))).toBe(false);
     expect(readdirSync(join(cwd, 'state')).includes('dist')).toBe(false);
+    // /dev/stdout is stdout, whatever it is (a socket for Node's child processes, which a second open fails on).
+    expect(
+      (await runSynth(['--state-dir', 'state', '--out', '/dev/stdout'], { env: noEnv, cwd })).stdout,
+    ).toBe(result.stdout);
     // `--out=-` is the same option.
     expect((await runSynth(['--state-dir', 'state', '--out=-'], { env: noEnv, cwd })).stdout).toBe(
       result.stdout,

@@ -80,11 +80,9 @@ describe('the synth summary', () => {
     expect(result.stderr).toContain('webhooks.github.packageEvents: false');
     // With the plan's warnings, sorted by position, each once.
     const positions = [...result.stderr.matchAll(/^\d+\/state\/(\S+):(\d+):(\d+): warning: /gm)].map(
-      ([, file, line, col]) => [file, Number(line), Number(col)] as const,
+      ([, file, line, col]) => `${file}:${line?.padStart(6, '0')}:${col?.padStart(6, '0')}`,
     );
-    expect(positions).toEqual(
-      [...positions].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2])),
-    );
+    expect(positions).toEqual([...positions].sort());
     expect(result.stderr.match(/its rebuilds are unpinned/g)).toHaveLength(2);
   });
 
