@@ -134,7 +134,9 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
   if (options.help) return ok(`${USAGE}\n`);
   const toStdout = options.out !== undefined && STDOUT_NAMES.has(options.out);
   if (options.check && toStdout) {
-    return usageError(`error: --check compares the manifest with a file; --out ${options.out} writes it to stdout`);
+    return usageError(
+      `error: --check compares the manifest with a file; --out ${options.out} writes it to stdout`,
+    );
   }
 
   const flagDir = options.stateDir;
