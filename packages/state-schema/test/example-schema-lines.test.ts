@@ -31,7 +31,7 @@ function yamlFiles(dir: string): string[] {
 }
 
 /** The schema of a state file, by where it is (the legacy layout keeps its files under state/). */
-function schemaOf(file: string, state: string): string {
+function schemaOf(file: string, state: string): (typeof JSON_SCHEMA_FILES)[keyof typeof JSON_SCHEMA_FILES] {
   const inState = relative(state, file);
   const parent = basename(dirname(file));
   if (inState === 'images.yaml') return JSON_SCHEMA_FILES.images;
@@ -43,7 +43,7 @@ function schemaOf(file: string, state: string): string {
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 const validators = new Map(
-  Object.values(JSON_SCHEMA_FILES).map((file) => [
+  Object.values(JSON_SCHEMA_FILES).map((file): [string, ReturnType<typeof ajv.compile>] => [
     file,
     ajv.compile(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8'))),
   ]),
