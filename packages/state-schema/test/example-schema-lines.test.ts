@@ -86,3 +86,19 @@ describe('the writer', () => {
     expect(applyManagedImageStateUpdate(before, 'backstage', { currentVersion })).toBe(before);
   });
 });
+
+describe('examples/invalid', () => {
+  const cases = readdirSync(join(ROOT, 'examples/invalid'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `examples/invalid/${entry.name}`);
+
+  it.each(cases)('%s starts every state file with the $schema line of its kind', (state) => {
+    // The schema shows the mistake in the editor too; expected.txt pins the positions below it.
+    for (const file of yamlFiles(state)) {
+      const path = relative(dirname(join(ROOT, file)), join(SCHEMA_DIR, schemaOf(file, state)));
+      expect(readFileSync(join(ROOT, file), 'utf8').split('\n')[0], file).toBe(
+        `# yaml-language-server: $schema=${path}`,
+      );
+    }
+  });
+});
