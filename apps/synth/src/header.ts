@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Settings } from '@image-factory/state-schema';
+import { FACTORY_RELEASE_TAG, type Settings } from '@image-factory/state-schema';
 
 /** The package that writes the manifest, named in its header. */
 export const SYNTH_PACKAGE = '@image-factory/synth';
@@ -30,8 +30,10 @@ function withoutPassword(url: string): string {
 }
 
 /**
- * The comment the manifest starts with: generated, by which package and version, from which state
- * repository, and the command that regenerates it. Nothing of the machine or the moment (no
+ * The comment the manifest starts with: generated, by which package and version, of which Image
+ * Factory release (the tag the state repository's workflow checks out, `stateWorkflow.factory.ref`:
+ * this private app is not versioned on its own), from which state repository, and the command that
+ * regenerates it. Nothing of the machine or the moment (no
  * absolute path, no timestamp): the same state gives the same bytes everywhere, which `--check`
  * in the state repository's CI relies on. A leading comment is part of the first YAML document;
  * Argo CD and kubectl ignore it.
@@ -42,7 +44,7 @@ export function manifestHeader(settings: Settings, version: string = synthVersio
   );
   const branch = commentSafe(settings.stateRepo.branch);
   const lines = [
-    `${HEADER_START}${version}; do not edit.`,
+    `${HEADER_START}${version} (Image Factory ${FACTORY_RELEASE_TAG}); do not edit.`,
     ...(url !== undefined
       ? [`# State repository: ${url}${branch !== undefined ? ` (branch ${branch})` : ''}`]
       : []),
