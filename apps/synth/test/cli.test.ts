@@ -133,6 +133,28 @@ describe('runSynth', () => {
     expect(readFileSync(out, 'utf8')).not.toBe(original); // --check never writes
   });
 
+  it('--check reports a manifest written before the header comment existed, and synth adds it', async () => {
+    const { cwd, state } = copyOf('examples/state');
+    const io = { env: noEnv, cwd };
+    await runSynth(['--state-dir', 'state'], io);
+    const out = join(state, 'dist/image-factory.k8s.yaml');
+    const current = readFileSync(out, 'utf8');
+    const older = current.replace(/^(?:#[^\n]*\n)+/, '');
+    expect(older.startsWith('apiVersion: v1\n')).toBe(true);
+    writeFileSync(out, older);
+    expect(await runSynth(['--state-dir', 'state', '--check'], io)).toMatchObject({
+      exitCode: 1,
+      stderr:
+        `${UNPINNED}state/dist/image-factory.k8s.yaml is out of date:\n` +
+        '  the file does not start with the generated-file comment (it was written by an older synth or by hand)\n' +
+        'run pnpm synth to update it\n',
+    });
+    expect((await runSynth(['--state-dir', 'state'], io)).stdout).toBe(
+      'wrote state/dist/image-factory.k8s.yaml (24 objects)\n',
+    );
+    expect(readFileSync(out, 'utf8')).toBe(current);
+  });
+
   it('reports every problem of an invalid state as file:line:col and writes nothing', async () => {
     const { cwd, state } = copyOf('examples/state');
     writeFileSync(
