@@ -96,9 +96,16 @@ describe('a state repository written by the old tool', () => {
     });
     const result = await synth(['--state-dir', dir, '--out', after], root);
     expect(result.code).toBe(0);
-    // No warning left: only the summary line (objects, estimated polling requests per host).
+    // No warning of the state left: only the plan's about the team workflows, whose inputs (the
+    // pins) only generate-state records, then the summary line (objects, polling requests per host).
+    const warnings = result.stderr.split('\n').filter((line) => line.includes(': warning: '));
+    expect(warnings.map((line) => line.replace(/^.*: warning: image "([^"]+)".*$/, '$1'))).toEqual([
+      'backstage',
+      'e2e-runner',
+    ]);
+    expect(warnings.every((line) => line.includes('its rebuilds are unpinned'))).toBe(true);
     expect(result.stderr).toMatch(
-      /^synth: \d+ objects; estimated Warehouse polling requests per day: [^\n]*\n$/,
+      /\nsynth: \d+ objects; estimated Warehouse polling requests per day: [^\n]*\n$/,
     );
     expect(readFileSync(after, 'utf8')).toBe(readFileSync(before, 'utf8'));
     const again = await cli(['migrate', '--state-dir', '.'], dir);

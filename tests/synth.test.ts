@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 
 const root = join(import.meta.dirname, '..');
 const main = join(root, 'apps/synth/dist/main.js');
@@ -40,8 +41,10 @@ describe('pnpm synth (the built apps/synth/dist/main.js) on examples/state', () 
   it('writes the manifest, identical to the golden file', async () => {
     const result = await synth(['--state-dir', 'examples/state', '--out', out]);
     expect(result.code).toBe(0);
+    // The plan's warning (backstage's team workflow records no pins input), its file shown from the
+    // current directory, then the summary.
     expect(result.stderr).toMatch(
-      /^synth: 24 objects; estimated Warehouse polling requests per day: docker\.io /,
+      /^examples\/state\/images\.yaml:5:3: warning: image "backstage": its rebuilds are unpinned: [^\n]*\n {2}hint: [^\n]*\nsynth: 24 objects; estimated Warehouse polling requests per day: docker\.io /,
     );
     expect(result.stdout).toBe(`wrote ${out} (24 objects)\n`);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(golden, 'utf8'));
@@ -62,9 +65,65 @@ describe('pnpm synth (the built apps/synth/dist/main.js) on examples/state', () 
     writeFileSync(out, readFileSync(out, 'utf8').replace('interval: 24h0m0s', 'interval: 12h0m0s'));
     const stale = await synth(['--state-dir', 'examples/state', '--out', out, '--check']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toBe(
+    expect(stale.stderr.slice(stale.stderr.indexOf(out))).toBe(
       `${out} is out of date:\n  ~ Warehouse/base-redis-7 (changed)\n  (0 new, 0 removed, 1 changed)\nrun pnpm synth to update it\n`,
     );
+  });
+
+  it.each([['-'], ['/dev/stdout'], ['/dev/fd/1']])(
+    '--out %s writes the manifest into the pipe stdout is, and nothing else',
+    async (target) => {
+      // A real pipe (`| cat`): Node gives its child processes sockets, not pipes.
+      const { stdout, stderr } = await promisify(execFile)(
+        '/bin/sh',
+        ['-c', '"$0" "$1" --state-dir examples/state --out "$2" | cat', process.execPath, main, target],
+        { cwd: root, env: { PATH: process.env.PATH ?? '' } },
+      );
+      expect(stdout).toBe(readFileSync(golden, 'utf8'));
+      expect(existsSync(join(root, target))).toBe(false);
+      // What Argo CD reads: the header comment, then one document per object.
+      const docs = parseAllDocuments(stdout);
+      expect(docs.every((d) => d.errors.length === 0)).toBe(true);
+      expect(docs.map((d) => (d.toJS() as { kind: string }).kind).slice(0, 2)).toEqual([
+        'Namespace',
+        'Project',
+      ]);
+      expect(docs).toHaveLength(24);
+      expect(stderr).toMatch(/\nsynth: 24 objects; [^\n]*\n$/);
+      expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+    },
+  );
+
+  it('--out /dev/stdout writes into the file stdout was redirected to', async () => {
+    const file = join(work, 'redirected.yaml');
+    writeFileSync(file, 'old content, longer than nothing\n'.repeat(2000));
+    await promisify(execFile)(
+      '/bin/sh',
+      ['-c', '"$0" "$1" --state-dir examples/state --out /dev/stdout > "$2"', process.execPath, main, file],
+      { cwd: root, env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(readFileSync(file, 'utf8')).toBe(readFileSync(golden, 'utf8'));
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+  });
+
+  it('writes into a FIFO another process reads', async () => {
+    const fifo = join(work, 'manifest.fifo');
+    await promisify(execFile)('mkfifo', [fifo]);
+    const [read, written] = await Promise.all([
+      promisify(execFile)('cat', [fifo]),
+      synth(['--state-dir', 'examples/state', '--out', fifo]),
+    ]);
+    expect(read.stdout).toBe(readFileSync(golden, 'utf8'));
+    expect(written).toMatchObject({ code: 0, stdout: '' });
+    expect(written.stderr).toMatch(new RegExp(`\nwrote ${fifo} \\(24 objects\\)\n$`));
+  });
+
+  it('is what pnpm synth runs: the build output goes to stderr, stdout carries only the manifest', () => {
+    const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
+    expect(scripts.synth).toMatch(/^turbo run build [^&>]*>&2 && node /);
   });
 
   it('uses $IMAGE_FACTORY_STATE_DIR when --state-dir is not given', async () => {
@@ -87,15 +146,18 @@ describe('pnpm synth (the built apps/synth/dist/main.js) on examples/state', () 
     const result = await synth(['--state-dir', state, '--out', target]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^images\.yaml:\d+:\d+: .*rebuildDelay/m);
+    // Outside the current directory: absolute.
+    expect(result.stderr).toMatch(new RegExp(`^${state}/images\\.yaml:\\d+:\\d+: .*rebuildDelay`, 'm'));
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(target)).toBe(false);
   });
 
-  it('exits 2 on a usage error', async () => {
-    const result = await synth(['--outfile', 'x']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Unknown option '--outfile'");
+  it('exits 2 on a usage error, suggesting the option meant', async () => {
+    const result = await synth(['--state-dri', 'x']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(
+      /^error: unknown option '--state-dri'\n\(Did you mean --state-dir\?\)\n\nUsage: /,
+    );
   });
 });
 

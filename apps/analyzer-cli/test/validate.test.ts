@@ -96,7 +96,7 @@ describe('image-factory validate (in-process)', () => {
   it('shows file paths from the working directory so that they can be opened', async () => {
     const result = await runCli(['validate', '--state-dir', 'examples/invalid/unknown-field'], { cwd: ROOT });
     expect(result.stderr.split('\n')[0]).toBe(
-      'examples/invalid/unknown-field/images.yaml:7:5: image "backstage": unknown field "source.brnach"',
+      'examples/invalid/unknown-field/images.yaml:8:5: image "backstage": unknown field "source.brnach"',
     );
   });
 
@@ -113,7 +113,7 @@ describe('image-factory validate (in-process)', () => {
       problems: [
         {
           file: 'images.yaml',
-          line: 7,
+          line: 8,
           col: 17,
           severity: 'error',
           code: 'invalid-duration',

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { HEADER_START, leadingComment } from './header.js';
 
 /** What differs between the manifest on disk and the synthesized one. */
 export interface ManifestDiff {
@@ -8,7 +9,13 @@ export interface ManifestDiff {
   readonly removed: readonly string[];
   /** `Kind/name` of objects in both, with different content. */
   readonly changed: readonly string[];
-  /** Same objects and contents, but different bytes (order, formatting, comments). */
+  /**
+   * The comment the file starts with, against the synthesized one: `missing` when the file has no
+   * header written by synth (an older version wrote none), `different` when it names another version
+   * or state repository.
+   */
+  readonly header: 'same' | 'missing' | 'different';
+  /** Same objects, contents and header, but different bytes (order, formatting, other comments). */
   readonly formattingOnly: boolean;
   /** The file on disk is not YAML. */
   readonly unreadable: boolean;
@@ -43,8 +50,15 @@ function canonical(value: unknown): unknown {
 export function diffManifests(onDisk: string, synthesized: string): ManifestDiff {
   const before = objectsOf(onDisk);
   const after = objectsOf(synthesized) ?? new Map<string, string>();
+  const oldHeader = leadingComment(onDisk);
+  const header = !oldHeader.startsWith(HEADER_START)
+    ? 'missing'
+    : oldHeader === leadingComment(synthesized)
+      ? 'same'
+      : 'different';
   if (before === undefined) {
-    return { added: [...after.keys()], removed: [], changed: [], formattingOnly: false, unreadable: true };
+    const all = [...after.keys()];
+    return { added: all, removed: [], changed: [], header, formattingOnly: false, unreadable: true };
   }
   const added = [...after.keys()].filter((k) => !before.has(k)).sort();
   const removed = [...before.keys()].filter((k) => !after.has(k)).sort();
@@ -53,7 +67,9 @@ export function diffManifests(onDisk: string, synthesized: string): ManifestDiff
     added,
     removed,
     changed,
-    formattingOnly: added.length + removed.length + changed.length === 0 && onDisk !== synthesized,
+    header,
+    formattingOnly:
+      added.length + removed.length + changed.length === 0 && header === 'same' && onDisk !== synthesized,
     unreadable: false,
   };
 }
@@ -71,7 +87,15 @@ export function formatDiff(diff: ManifestDiff): string[] {
   ];
   const shown = lines.slice(0, DIFF_LIST_LIMIT);
   if (lines.length > DIFF_LIST_LIMIT) shown.push(`  ... and ${lines.length - DIFF_LIST_LIMIT} more`);
+  if (diff.header === 'missing') {
+    shown.push(
+      '  the file does not start with the generated-file comment (it was written by an older synth or by hand)',
+    );
+  } else if (diff.header === 'different') {
+    shown.push('  the generated-file comment differs (another synth version or state repository)');
+  }
   if (diff.formattingOnly) shown.push('  same objects, but the order or formatting differs');
+  const objects = diff.added.length + diff.removed.length + diff.changed.length;
   const summary = `  (${diff.added.length} new, ${diff.removed.length} removed, ${diff.changed.length} changed)`;
-  return diff.formattingOnly ? shown : [...shown, summary];
+  return objects > 0 || (!diff.formattingOnly && diff.header === 'same') ? [...shown, summary] : shown;
 }

@@ -2,6 +2,7 @@ import { validateManifest } from '@image-factory/kargo-constructs';
 import type { FactoryState } from '@image-factory/state-schema';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/build-app.js';
+import { manifestHeader } from '../src/header.js';
 import { KIND_ORDER, renderManifest, synthManifests } from '../src/render.js';
 import { byName, exampleStates, goDuration, load, policies, requests } from './helpers.js';
 
@@ -35,7 +36,8 @@ function reaching(
 describe.each(exampleStates())('example $name', ({ name, dir }) => {
   const { state, warnings } = load(dir);
   const manifests = synthManifests(buildApp(state));
-  const yaml = renderManifest(manifests);
+  // What synth writes: the generated-file comment, then the objects.
+  const yaml = manifestHeader(state.settings) + renderManifest(manifests);
   const stages = byName(manifests, 'Stage');
   const warehouses = byName(manifests, 'Warehouse');
   const promotion = policies(manifests);
@@ -49,7 +51,8 @@ describe.each(exampleStates())('example $name', ({ name, dir }) => {
   });
 
   it('is deterministic and sorted: namespace and project first, each kind sorted by name', () => {
-    expect(renderManifest(synthManifests(buildApp(load(dir).state)))).toBe(yaml);
+    const again = load(dir).state;
+    expect(manifestHeader(again.settings) + renderManifest(synthManifests(buildApp(again)))).toBe(yaml);
     expect(manifests.slice(0, 2).map((m) => m.kind)).toEqual(['Namespace', 'Project']);
     const keys = manifests.map(
       (m) => [(KIND_ORDER as readonly string[]).indexOf(m.kind), m.metadata.name] as const,

@@ -1,6 +1,6 @@
 /**
  * The loaded state model: what {@link loadState} returns for a valid state repository, with every
- * default applied. Field names follow the YAML files (product.md §2); everything is readonly and
+ * default applied. Field names follow the YAML files (the JSON Schemas in schema/, the package README); everything is readonly and
  * lists are sorted, so the model is deterministic for a given repository.
  */
 import type { ImageReference } from './reference.js';
@@ -117,7 +117,7 @@ export interface ImageUpdate {
 }
 
 /**
- * State-repo-resident build inputs of a managed image (product.md §6). All paths in the model are
+ * State-repo-resident build inputs of a managed image (`local/<name>/`, see examples/state/images.yaml). All paths in the model are
  * relative to the state repository root (the YAML writes `patchFiles`, `versionFile` and `dockerfile`
  * relative to `dir`; the loader joins them).
  */
@@ -293,7 +293,7 @@ export interface WebhookReceiverSettings {
   readonly secretName: string;
 }
 
-/** `image-factory.yaml` with every default applied (product.md §2.4). */
+/** `image-factory.yaml` with every default applied (schema/settings.schema.json documents each field). */
 export interface Settings {
   readonly kargo: {
     /** Kargo Project name, which is also its namespace. @default 'image-factory-kargo' */

@@ -23,7 +23,7 @@ import {
 import { applyFieldUpdates, renderDocument, StateWriteError } from './yaml-edit.js';
 import { parseYamlChecked } from './yaml-source.js';
 
-/** Field order of `images/<name>.yaml` (product.md §2.2). */
+/** Field order of `images/<name>.yaml` (as in examples/state/images/, schema/image-state.schema.json). */
 export const MANAGED_STATE_FIELD_ORDER = [
   'name',
   'enrolledAt',
