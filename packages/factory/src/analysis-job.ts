@@ -1,9 +1,13 @@
+import type { IProject } from '@image-factory/kargo-constructs';
+import {
+  AnalysisTemplate,
+  analysisArg,
+  EnvValue,
+  MetricProvider,
+  type PodFailurePolicyRule,
+} from '@image-factory/kargo-constructs';
 import type { Settings } from '@image-factory/state-schema';
 import type { Construct } from 'constructs';
-import { EnvValue, MetricProvider, type PodFailurePolicyRule } from '../analysis.js';
-import { AnalysisTemplate } from '../analysis-template.js';
-import { analysisArg } from '../expressions.js';
-import type { IProject } from '../project.js';
 import { FactoryNames } from './names.js';
 import { ANALYSIS_ARGS } from './plan.js';
 

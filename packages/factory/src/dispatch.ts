@@ -1,7 +1,14 @@
+import {
+  containsExpression,
+  Expr,
+  type ExprValue,
+  imageFrom,
+  quote,
+  Step,
+  secret,
+} from '@image-factory/kargo-constructs';
 import type { SecretKeyRef } from '@image-factory/state-schema';
 import { Duration } from 'cdk8s';
-import { containsExpression, Expr, type ExprValue, imageFrom, quote, secret } from '../expressions.js';
-import { Step } from '../steps/step.js';
 
 /**
  * A GitHub Actions `workflow_dispatch` of a workflow file.

@@ -1,15 +1,19 @@
+import type { AnalysisTemplate } from '@image-factory/kargo-constructs';
+import {
+  ctx,
+  formatDuration,
+  imageFrom,
+  Project,
+  ProjectConfig,
+  PromotionPolicy,
+  quote,
+  Stage,
+  Step,
+  Subscription,
+  Warehouse,
+} from '@image-factory/kargo-constructs';
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { AnalysisTemplate } from '../analysis-template.js';
-import { formatDuration } from '../duration.js';
-import { ctx, imageFrom, quote } from '../expressions.js';
-import { Project } from '../project.js';
-import { ProjectConfig } from '../project-config.js';
-import { PromotionPolicy } from '../promotion-policy.js';
-import { Stage } from '../stage.js';
-import { Step } from '../steps/step.js';
-import { Subscription } from '../subscription.js';
-import { Warehouse } from '../warehouse.js';
 import { createAnalysisTemplate } from './analysis-job.js';
 import { dispatchStep } from './dispatch.js';
 import { ImageFactoryStateError } from './errors.js';

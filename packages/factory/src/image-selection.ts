@@ -1,5 +1,5 @@
+import type { ImageSubscriptionProps } from '@image-factory/kargo-constructs';
 import { type BaseImage, GENERATED_TAG_PATTERN, type ManagedImage } from '@image-factory/state-schema';
-import type { ImageSubscriptionProps } from '../subscription.js';
 
 /** An image subscription derived from the state, or why it cannot be derived. */
 export type ImageSelection =

@@ -1,4 +1,4 @@
-import { nameHash, shortenName, toKubernetesName } from '../names.js';
+import { nameHash, shortenName, toKubernetesName } from '@image-factory/kargo-constructs';
 
 /**
  * The images.yaml default `rebuildDelay` (7d, state-schema `ManagedEntrySchema`) in seconds: the base

@@ -1,3 +1,5 @@
+import type { GitSubscriptionProps, ImageSubscriptionProps } from '@image-factory/kargo-constructs';
+import { commitFrom, Expr, type ExprValue, imageFrom, quote } from '@image-factory/kargo-constructs';
 import {
   type BaseImage,
   BUILD_WORKFLOW_INPUTS,
@@ -11,8 +13,6 @@ import {
   type StateProblem,
   sortProblems,
 } from '@image-factory/state-schema';
-import { commitFrom, Expr, type ExprValue, imageFrom, quote } from '../expressions.js';
-import type { GitSubscriptionProps, ImageSubscriptionProps } from '../subscription.js';
 import {
   GITLAB_PINS_VARIABLE,
   PINS_ANNOTATION,

@@ -1,10 +1,10 @@
+import { containsExpression } from '@image-factory/kargo-constructs';
 import {
   type FactoryState,
   type Origin,
   SETTINGS_FILE,
   type StateProblem,
 } from '@image-factory/state-schema';
-import { containsExpression } from '../expressions.js';
 import { stateError } from './errors.js';
 
 type Path = readonly (string | number)[];

@@ -1,6 +1,5 @@
+import { imageFrom, Step } from '@image-factory/kargo-constructs';
 import type { ImageUpdate, ManagedImage, Settings } from '@image-factory/state-schema';
-import { imageFrom } from '../expressions.js';
-import { Step } from '../steps/step.js';
 import { cloneUrl, dirnameOf } from './git.js';
 
 /** Where the consumer repository is checked out during the promotion. */

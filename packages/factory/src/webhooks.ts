@@ -1,3 +1,4 @@
+import type { l1 as kargo } from '@image-factory/kargo-constructs';
 import {
   problem,
   type Settings,
@@ -5,7 +6,6 @@ import {
   sortProblems,
   type WebhookReceiverSettings,
 } from '@image-factory/state-schema';
-import type * as kargo from '../imports/kargo.js';
 import { normalizeGitUrl, providerUrl } from './git.js';
 import { compactDuration } from './names.js';
 import type { BaseStagePlan, FactoryPlan, RebuildStagePlan, WarehousePlan } from './plan.js';

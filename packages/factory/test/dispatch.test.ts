@@ -1,11 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Kargo expressions are literal `${{ }}` strings
+
+import { Expr, runtime, validateStepConfig } from '@image-factory/kargo-constructs';
 import { describe, expect, it } from 'vitest';
-import { Expr } from '../../src/expressions.js';
-import { dispatchRequest, dispatchStep } from '../../src/factory/index.js';
-import { REPRESENTATIVE_WORLDS, representativeEnvironment } from '../../src/runtime/environment.js';
-import { evaluateExpression } from '../../src/runtime/expr-lang.js';
-import { evaluateTemplate } from '../../src/runtime/template.js';
-import { validateStepConfig } from '../../src/validation/index.js';
+import { dispatchRequest, dispatchStep } from '../src/index.js';
+
+const { REPRESENTATIVE_WORLDS, representativeEnvironment, evaluateExpression, evaluateTemplate } = runtime;
 
 const githubToken = { name: 'github-workflow-token', key: 'token' };
 const env = representativeEnvironment(

@@ -12,7 +12,7 @@ import {
   toKargoDuration,
 } from '@image-factory/state-schema';
 import { Chart, Testing } from 'cdk8s';
-import { type FactoryInput, ImageFactory } from '../../src/factory/index.js';
+import { type FactoryInput, ImageFactory } from '../src/index.js';
 
 /** Settings as a test state would load them: the defaults, a state repo, and overrides. */
 export function settings(

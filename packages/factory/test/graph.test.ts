@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRebuildGraph } from '../../src/factory/index.js';
+import { planRebuildGraph } from '../src/index.js';
 
 const img = (name: string, baseImages: string[], autoRebuild = true) => ({ name, baseImages, autoRebuild });
 

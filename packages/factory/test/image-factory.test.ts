@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Kargo expressions are literal `${{ }}` strings
+
+import { validateManifest } from '@image-factory/kargo-constructs';
 import { Chart, Testing, Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ImageFactory, ImageFactoryStateError, SYNC_WAVE_ANNOTATION } from '../../src/factory/index.js';
-import { validateManifest } from '../../src/validation/index.js';
+import { ImageFactory, ImageFactoryStateError, SYNC_WAVE_ANNOTATION } from '../src/index.js';
 import { base, input, managed, settings, synthFactory } from './fixtures.js';
 import { dispatchPaths, dispatchUrl, imageRepos, manifestGraph, requests, stepUses } from './graph-walk.js';
 
@@ -437,7 +438,7 @@ describe('ImageFactory: golden manifests', () => {
     );
     const { manifests } = synthFactory(state);
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toContain('Stage/rebuild-app');
-    await expect(Yaml.stringify(...manifests)).toMatchFileSnapshot('../__golden__/factory.minimal.k8s.yaml');
+    await expect(Yaml.stringify(...manifests)).toMatchFileSnapshot('./__golden__/factory.minimal.k8s.yaml');
   });
 
   it('cascade: the Warehouses and Stages of an image built on a managed image', async () => {
@@ -467,6 +468,6 @@ describe('ImageFactory: golden manifests', () => {
       'rebuild-app',
       'rebuild-runtime',
     ]);
-    await expect(Yaml.stringify(...wired)).toMatchFileSnapshot('../__golden__/factory.cascade.k8s.yaml');
+    await expect(Yaml.stringify(...wired)).toMatchFileSnapshot('./__golden__/factory.cascade.k8s.yaml');
   });
 });

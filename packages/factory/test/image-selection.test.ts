@@ -1,12 +1,6 @@
+import { Subscription, validateSubscription } from '@image-factory/kargo-constructs';
 import { describe, expect, it } from 'vitest';
-import {
-  baseImageSelection,
-  isVersioned,
-  literalTagOf,
-  managedImageSelection,
-} from '../../src/factory/index.js';
-import { Subscription } from '../../src/subscription.js';
-import { validateSubscription } from '../../src/validation/index.js';
+import { baseImageSelection, isVersioned, literalTagOf, managedImageSelection } from '../src/index.js';
 import { base, managed } from './fixtures.js';
 
 function valid(sub: Parameters<typeof Subscription.image>[0]): void {

@@ -1,6 +1,6 @@
+import { isDns1123Subdomain } from '@image-factory/kargo-constructs';
 import { describe, expect, it } from 'vitest';
-import { FactoryNames, updateStageNames } from '../../src/factory/index.js';
-import { isDns1123Subdomain } from '../../src/names.js';
+import { FactoryNames, updateStageNames } from '../src/index.js';
 
 describe('FactoryNames', () => {
   it('prefixes names by role', () => {

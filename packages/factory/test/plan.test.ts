@@ -1,4 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Kargo expressions are literal `${{ }}` strings
+
+import { Expr, runtime } from '@image-factory/kargo-constructs';
 import { formatProblem } from '@image-factory/state-schema';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,16 +13,16 @@ import {
   SAMPLING_MARGIN_SECONDS,
   samplingIntervalSeconds,
   type WarehousePlan,
-} from '../../src/factory/index.js';
-import { Expr } from '../../src/index.js';
-import {
+} from '../src/index.js';
+import { base, input, managed, settings } from './fixtures.js';
+
+const {
   REPRESENTATIVE_DIGEST,
   REPRESENTATIVE_WORLDS,
   representativeEnvironment,
-} from '../../src/runtime/environment.js';
-import { evaluateExpression } from '../../src/runtime/expr-lang.js';
-import { evaluateTemplate } from '../../src/runtime/template.js';
-import { base, input, managed, settings } from './fixtures.js';
+  evaluateExpression,
+  evaluateTemplate,
+} = runtime;
 
 function plan(state: Parameters<typeof planImageFactory>[0]): FactoryPlan {
   const result = planImageFactory(state);

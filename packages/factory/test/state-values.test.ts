@@ -2,12 +2,7 @@
 import { formatProblem } from '@image-factory/state-schema';
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import {
-  ImageFactory,
-  ImageFactoryStateError,
-  planImageFactory,
-  stateValueProblems,
-} from '../../src/factory/index.js';
+import { ImageFactory, ImageFactoryStateError, planImageFactory, stateValueProblems } from '../src/index.js';
 import { base, input, managed, settings } from './fixtures.js';
 
 const STEAL = "${{ secret('github-workflow-token').token }}";

@@ -1,15 +1,17 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Kargo expressions are literal `${{ }}` strings
+
+import { runtime, validateStepConfig } from '@image-factory/kargo-constructs';
 import { describe, expect, it } from 'vitest';
-import { consumerUpdateSteps, planImageFactory, yamlUpdates } from '../../src/factory/index.js';
-import {
+import { consumerUpdateSteps, planImageFactory, yamlUpdates } from '../src/index.js';
+import { input, managed, settings } from './fixtures.js';
+
+const {
   REPRESENTATIVE_DIGEST,
   REPRESENTATIVE_WORLDS,
   representativeEnvironment,
-} from '../../src/runtime/environment.js';
-import { evaluateExpression } from '../../src/runtime/expr-lang.js';
-import { evaluateJsonTemplate } from '../../src/runtime/template.js';
-import { validateStepConfig } from '../../src/validation/index.js';
-import { input, managed, settings } from './fixtures.js';
+  evaluateExpression,
+  evaluateJsonTemplate,
+} = runtime;
 
 const TAG = '${{ imageFrom("ghcr.io/acme/app", warehouse("image-app")).Tag }}';
 const DIGEST = '${{ imageFrom("ghcr.io/acme/app", warehouse("image-app")).Digest }}';

@@ -1,17 +1,17 @@
+import { runtime, validateManifest } from '@image-factory/kargo-constructs';
 import { DEFAULT_SETTINGS, formatProblem, type Settings } from '@image-factory/state-schema';
 import { describe, expect, it } from 'vitest';
-import { planImageFactory, planWebhooks, webhookReceiverConfigs } from '../../src/factory/index.js';
-import {
+import { planImageFactory, planWebhooks, webhookReceiverConfigs } from '../src/index.js';
+import { base, byName, input, managed, settings, synthFactory } from './fixtures.js';
+
+const {
   dockerhubDelivery,
   githubPackageDelivery,
   gitPushDelivery,
   quayDelivery,
   refreshedWarehouses,
-  type WarehouseSubscriptions,
   webhookReceiverPath,
-} from '../../src/runtime.js';
-import { validateManifest } from '../../src/validation/index.js';
-import { base, byName, input, managed, settings, synthFactory } from './fixtures.js';
+} = runtime;
 
 type Webhooks = Settings['webhooks'];
 
@@ -52,7 +52,7 @@ function fleet(s: Settings) {
   );
 }
 
-function warehousesOf(manifests: readonly Record<string, any>[]): WarehouseSubscriptions[] {
+function warehousesOf(manifests: readonly Record<string, any>[]): runtime.WarehouseSubscriptions[] {
   return manifests
     .filter((m) => m.kind === 'Warehouse')
     .map((m) => ({ name: m.metadata.name, subscriptions: m.spec.subscriptions }));

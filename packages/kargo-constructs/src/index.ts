@@ -50,7 +50,6 @@ export {
   taskOutputs,
   vars,
 } from './expressions.js';
-export * from './factory/index.js';
 export * as stepConfigs from './generated/step-configs.js';
 export type {
   ChartSubscription,
