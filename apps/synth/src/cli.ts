@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ImageFactory, ImageFactoryStateError } from '@image-factory/kargo-constructs';
+import { ImageFactory, ImageFactoryStateError } from '@image-factory/factory';
 import {
   formatProblem,
   loadState,

@@ -84,6 +84,7 @@ export async function ensureBuilt(): Promise<void> {
     join(PACKAGE_DIR, '..', '..', 'packages', 'state-schema', 'dist'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'dockerfile-analyzer', 'dist'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'kargo-constructs', 'dist'),
+    join(PACKAGE_DIR, '..', '..', 'packages', 'factory', 'dist'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'kargo-simulator', 'dist'),
   ];
   const fresh = () =>
