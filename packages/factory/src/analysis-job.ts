@@ -9,7 +9,7 @@ import {
 import type { Settings } from '@image-factory/state-schema';
 import type { Construct } from 'constructs';
 import { FactoryNames } from './names.js';
-import { ANALYSIS_ARGS } from './plan.js';
+import { ANALYSIS_ARGS } from './plan/analysis-stages.js';
 
 /** Label of the analysis Job's pods (the Taskfile's `logs:analysis` selects on it). */
 export const ANALYSIS_POD_LABEL = { 'app.kubernetes.io/name': 'image-factory-analysis' } as const;

@@ -104,6 +104,7 @@ export function planRebuildGraph(images: readonly RebuildGraphImage[]): RebuildG
   };
 }
 
-function compare(a: string, b: string): number {
+/** Code-unit order of two names: the order of every generated list (deterministic, locale-free). */
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -17,13 +17,8 @@ import { Construct } from 'constructs';
 import { createAnalysisTemplate } from './analysis-job.js';
 import { dispatchStep } from './dispatch.js';
 import { ImageFactoryStateError } from './errors.js';
-import {
-  type FactoryInput,
-  type FactoryPlan,
-  planImageFactory,
-  type StagePlan,
-  UNPINNED_ANNOTATION,
-} from './plan.js';
+import { type FactoryInput, type FactoryPlan, planImageFactory, type StagePlan } from './plan/plan.js';
+import { UNPINNED_ANNOTATION } from './plan/rebuild-stages.js';
 import { consumerUpdateSteps } from './updates.js';
 import { planWebhooks, type WebhookPlan, webhookReceiverConfigs } from './webhooks.js';
 

@@ -54,25 +54,25 @@ export {
 } from './names.js';
 export {
   ANALYSIS_ARGS,
-  type AnalysisStagePlan,
-  type BaseStagePlan,
   CREATED_ANNOTATION,
   dockerfileLocation,
+  GIT_DISCOVERY_LIMIT,
+} from './plan/analysis-stages.js';
+export { SAMPLING_MARGIN_SECONDS, samplingIntervalSeconds } from './plan/base-stages.js';
+export {
+  type AnalysisStagePlan,
+  type BaseStagePlan,
   type FactoryInput,
   type FactoryPlan,
   type FactoryPlanResult,
-  GIT_DISCOVERY_LIMIT,
   planImageFactory,
-  REBUILD_REASON,
   type RebuildSourcePlan,
   type RebuildStagePlan,
-  SAMPLING_MARGIN_SECONDS,
   type StagePlan,
-  samplingIntervalSeconds,
-  UNPINNED_ANNOTATION,
   type UpdateStagePlan,
   type WarehousePlan,
-} from './plan.js';
+} from './plan/plan.js';
+export { REBUILD_REASON, UNPINNED_ANNOTATION } from './plan/rebuild-stages.js';
 export { stateValueProblems } from './state-values.js';
 export {
   CONSUMER_CHECKOUT,

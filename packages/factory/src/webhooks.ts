@@ -8,7 +8,7 @@ import {
 } from '@image-factory/state-schema';
 import { normalizeGitUrl, providerUrl } from './git.js';
 import { compactDuration } from './names.js';
-import type { BaseStagePlan, FactoryPlan, RebuildStagePlan, WarehousePlan } from './plan.js';
+import type { BaseStagePlan, FactoryPlan, RebuildStagePlan, WarehousePlan } from './plan/plan.js';
 
 /** The webhook receivers the settings can turn on (`webhooks.<provider>` in image-factory.yaml). */
 export type WebhookProvider = 'github' | 'gitlab' | 'dockerhub' | 'quay';
