@@ -84,7 +84,7 @@ export interface ImageFactoryProps {
  * never let Freight soak). Each image's `rebuild-<name>` Stage requests Freight from the base
  * Warehouse of its soak time for every base it is built from, through that base Stage with
  * `requiredSoakTime = rebuildDelay`. (Per soak time: Kargo offers Freight soaked in any Stage but its
- * webhook accepts only Freight soaked in the upstream one — see `planImageFactory`.) Kargo
+ * webhook accepts only Freight soaked in the upstream one — see `soakTimesByBase` in plan/context.ts.) Kargo
  * auto-promotes per requested origin: a new digest of one base creates one Freight of that one origin, which, once it has been
  * the current Freight of the base Stage for `rebuildDelay`, is promoted once into each dependent's
  * rebuild Stage — one dispatch per dependent, whatever the number of its bases (alternatives
