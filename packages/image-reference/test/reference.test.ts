@@ -7,7 +7,7 @@ import {
   referenceKey,
   tryParseImageReference,
   withDefaultTag,
-} from '../src/reference.js';
+} from '../src/index.js';
 
 const D1 = '86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa';
 const D2 = 'dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c';
