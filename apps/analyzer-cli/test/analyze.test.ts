@@ -209,6 +209,7 @@ describe.concurrent('analyze, as the AnalysisTemplate runs it', () => {
     ['{"python:3.12-slim":"sha256:' + '1'.repeat(64) + '"}', 'is not a normalized image reference'],
     ['{"docker.io/library/python:3.12-slim":"latest"}', 'is not a sha256 digest'],
     ['{', 'is not JSON'],
+    ['{}', 'is an empty object'],
   ])('refuses --built-on %s with exit 1, pushing nothing', async (value, message) => {
     const r = repos();
     const head = headOf(r.state);

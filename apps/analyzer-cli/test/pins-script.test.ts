@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PINS_ANNOTATION, PINS_MAX_ENTRIES, PINS_MAX_LENGTH } from '@image-factory/state-schema';
+import { PINS_ANNOTATION, PINS_MAX_ENTRIES, PINS_MAX_LENGTH, parsePins } from '@image-factory/state-schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PINS_SCRIPT } from '../src/lib/workflows.js';
 import { tempDir } from './helpers/git-repos.js';
@@ -111,6 +111,8 @@ describe('the pin step', () => {
     const run = await pin(JSON.stringify({ [ref]: D1 }));
     expect(run.code).toBe(0);
     expect(run.args.slice(0, 2)).toEqual(['--build-context', `${familiar}=docker-image://${ref}@${D1}`]);
+    // The analysis job and the simulator read the same value with parsePins: it accepts it too.
+    expect(parsePins(JSON.stringify({ [ref]: D1 }))).toEqual({ ok: true, pins: new Map([[ref, D1]]) });
   });
 
   it('writes the pins annotation in canonical form (sorted keys, compact), whatever the spacing', async () => {
@@ -193,6 +195,10 @@ describe('the pin step', () => {
     expect(run.args).toEqual([]);
     expect(run.output).toBe('');
     expect(run.pwned).toBe(false);
+  });
+
+  it.each(hostile)('parsePins (analysis job, simulator) refuses %s as the pin step does', (_, pins) => {
+    expect(parsePins(pins).ok).toBe(false);
   });
 
   it(`refuses more than ${PINS_MAX_LENGTH} characters before parsing`, async () => {

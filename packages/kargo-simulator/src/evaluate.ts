@@ -1,4 +1,5 @@
 import { runtime } from '@image-factory/kargo-constructs';
+import { GITLAB_PINS_VARIABLE, parsePins } from '@image-factory/state-schema';
 import type { DiscoveredCommit, DiscoveredImage } from './registry.js';
 
 const {
@@ -240,27 +241,13 @@ export interface DispatchRequest {
 
 const GITHUB_DISPATCH = /\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/;
 const GITLAB_PIPELINE = /\/projects\/[^/]+\/pipeline$/;
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
-function parsePins(text: unknown): Record<string, string> {
+/** The dispatched pins, read as strictly as the generated build workflow reads them (`parsePins`). */
+function dispatchedPins(text: unknown): Record<string, string> | undefined {
   if (typeof text !== 'string') throw new EvaluationError('pins is not a string after evaluation');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new EvaluationError('pins is not JSON text');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new EvaluationError('pins is not a JSON object');
-  }
-  const pins: Record<string, string> = {};
-  for (const [ref, digest] of Object.entries(value)) {
-    if (typeof digest !== 'string' || !DIGEST_RE.test(digest)) {
-      throw new EvaluationError(`pins: ${ref} is not pinned to a sha256 digest`);
-    }
-    pins[ref] = digest;
-  }
-  return pins;
+  const parsed = parsePins(text);
+  if (!parsed.ok) throw new EvaluationError(`pins ${parsed.reason}`);
+  return parsed.pins === undefined ? undefined : Object.fromEntries(parsed.pins);
 }
 
 /** Recognizes an evaluated `http` step config that dispatches a build (GitHub workflow_dispatch, GitLab pipeline). */
@@ -284,7 +271,7 @@ export function dispatchOf(config: unknown): DispatchRequest | undefined {
       pinsText = (inputs as Record<string, unknown>).pins;
     }
     if (provider === 'gitlab' && Array.isArray(variables)) {
-      pinsText = variables.find((v) => (v as { key?: unknown })?.key === 'IMAGE_FACTORY_PINS')?.value;
+      pinsText = variables.find((v) => (v as { key?: unknown })?.key === GITLAB_PINS_VARIABLE)?.value;
     }
   }
   return {
@@ -292,6 +279,6 @@ export function dispatchOf(config: unknown): DispatchRequest | undefined {
     method: typeof method === 'string' ? method : 'GET',
     url,
     body: text,
-    pins: pinsText === undefined ? undefined : parsePins(pinsText),
+    pins: pinsText === undefined ? undefined : dispatchedPins(pinsText),
   };
 }

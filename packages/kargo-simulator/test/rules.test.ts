@@ -331,4 +331,15 @@ describe('dispatchOf', () => {
       dispatchOf({ url, body: JSON.stringify({ ref: 'main', inputs: { pins: { 'x:1': digest } } }) }),
     ).toThrow(/not a string/);
   });
+
+  it('reads pins as strictly as the generated build workflow: blank is unpinned, a familiar name is refused', () => {
+    const url = 'https://api.github.com/repos/a/b/actions/workflows/x.yml/dispatches';
+    const withPins = (value: string) =>
+      dispatchOf({ url, body: JSON.stringify({ ref: 'main', inputs: { pins: value } }) });
+    expect(withPins('')?.pins).toBeUndefined();
+    expect(() => withPins(JSON.stringify({ 'alpine:3.20': digest }))).toThrow(
+      'pins key "alpine:3.20" is not a normalized image reference',
+    );
+    expect(() => withPins('{}')).toThrow('pins is an empty object');
+  });
 });

@@ -11,6 +11,8 @@
  * the pins as the variable {@link GITLAB_PINS_VARIABLE}.
  */
 
+import { referenceKey, tryParseImageReference } from './reference.js';
+
 /** Directory of GitHub Actions workflows in a repository. */
 export const WORKFLOWS_DIR = '.github/workflows';
 
@@ -64,6 +66,59 @@ export const PINS_MAX_ENTRIES = 64;
 
 /** Most characters a `pins` value may hold; a build refuses more. */
 export const PINS_MAX_LENGTH = 16384;
+
+/** What {@link parsePins} makes of a `pins` value. */
+export type PinsParseResult =
+  /** `pins` is `undefined` for a blank value: an unpinned build. */
+  | { readonly ok: true; readonly pins: ReadonlyMap<string, string> | undefined }
+  /** `reason` completes "pins …", e.g. "is not a JSON object". */
+  | { readonly ok: false; readonly reason: string };
+
+const PIN_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Reads a `pins` value (the dispatch input, the GitLab variable or the {@link PINS_ANNOTATION} of a
+ * built image) as strictly as the generated build workflow does (its `pins` step): blank means
+ * unpinned; anything else must be one JSON object of 1 to {@link PINS_MAX_ENTRIES} entries, at most
+ * {@link PINS_MAX_LENGTH} characters, each key written once and a normalized reference
+ * `registry/repository:tag` (as `referenceKey` writes it), each value a `sha256:<64 hex>` digest.
+ * The value may come from an image or a Promotion, so it is untrusted: no part of it is used unless
+ * all of it is valid.
+ */
+export function parsePins(text: string): PinsParseResult {
+  if (text.trim() === '') return { ok: true, pins: undefined };
+  const refuse = (reason: string): PinsParseResult => ({ ok: false, reason });
+  if (text.length > PINS_MAX_LENGTH)
+    return refuse(`has ${text.length} characters, more than ${PINS_MAX_LENGTH}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return refuse('is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return refuse('is not a JSON object');
+  const entries = Object.entries(value);
+  if (entries.length === 0) return refuse('is an empty object');
+  if (entries.length > PINS_MAX_ENTRIES) return refuse(`has more than ${PINS_MAX_ENTRIES} entries`);
+  const pins = new Map<string, string>();
+  for (const [key, digest] of entries) {
+    const parsed = tryParseImageReference(key);
+    // registry/repository:tag exactly: the key names the tag a base is watched at, never a digest.
+    if (!parsed.ok || parsed.reference.digest !== undefined || referenceKey(parsed.reference) !== key) {
+      return refuse(`key ${JSON.stringify(key.slice(0, 200))} is not a normalized image reference`);
+    }
+    if (typeof digest !== 'string' || !PIN_DIGEST.test(digest)) {
+      return refuse(`value of ${JSON.stringify(key)} is not a sha256 digest`);
+    }
+    pins.set(key, digest);
+  }
+  // JSON.parse keeps the last of duplicate keys. Every key and value has now been checked to hold no
+  // quote or backslash, so each `"` in the text delimits a string: 4 per entry unless a key repeats.
+  const quotes = text.split('"').length - 1;
+  if (quotes !== 4 * pins.size) return refuse('has a key more than once');
+  return { ok: true, pins };
+}
 
 /**
  * Manifest and index annotation of an image built by a generated workflow: the `pins` JSON text

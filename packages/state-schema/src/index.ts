@@ -7,7 +7,7 @@ export {
 } from './analysis-image.js';
 export type { BaseImageDigestChange, BaseImageDigestObservation } from './base-image-digest.js';
 export { applyBaseImageDigest, recordBaseImageDigest, UPDATE_HISTORY_LIMIT } from './base-image-digest.js';
-export type { VersionIncrement } from './build-workflow.js';
+export type { PinsParseResult, VersionIncrement } from './build-workflow.js';
 export {
   BUILD_WORKFLOW_INPUTS,
   buildWorkflowFileName,
@@ -21,6 +21,7 @@ export {
   PINS_ANNOTATION,
   PINS_MAX_ENTRIES,
   PINS_MAX_LENGTH,
+  parsePins,
   WORKFLOWS_DIR,
 } from './build-workflow.js';
 export { DURATION_PATTERN, parseDuration, toKargoDuration } from './duration.js';

@@ -5,14 +5,7 @@
  */
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  type FactoryState,
-  type ManagedImage,
-  PINS_MAX_ENTRIES,
-  PINS_MAX_LENGTH,
-  referenceKey,
-  tryParseImageReference,
-} from '@image-factory/state-schema';
+import { type FactoryState, type ManagedImage, parsePins } from '@image-factory/state-schema';
 import { CliError } from '../errors.js';
 import { type Clock, isoTimestamp } from './clock.js';
 import { checkNoCredentialsInUrl, credentialRulesFromEnv } from './credentials.js';
@@ -183,48 +176,22 @@ export function checkAnalyzeOptions(options: AnalyzeJobOptions): CheckedAnalyzeO
     dockerfile: checkRelativePath(options.dockerfile, '--dockerfile'),
     gitCommit: commit === '' ? undefined : commit,
     builtAt,
-    pins: parsePins(options.builtOn ?? ''),
+    pins: parseBuiltOn(options.builtOn ?? ''),
   };
 }
 
-const PIN_DIGEST = /^sha256:[0-9a-f]{64}$/;
-
 /**
  * `--built-on`, the pins annotation of the analysed image, read as strictly as the build workflow
- * writes it (PINS_SCRIPT): at most PINS_MAX_LENGTH characters, an object of at most PINS_MAX_ENTRIES
- * image references to sha256 digests. It comes from the image, so anything else is refused.
+ * writes it (`parsePins`). It comes from the image, so anything else is refused.
  */
-function parsePins(text: string): ReadonlyMap<string, string> | undefined {
-  if (text.trim() === '') return undefined;
-  const refuse = (why: string): never => {
-    throw new CliError(
-      `--built-on ${why}`,
-      1,
-      'pass the io.github.image-factory.pins annotation of the built image (JSON: {"<registry/repository:tag>":"sha256:<64 hex>"}), or nothing for an unpinned build',
-    );
-  };
-  if (text.length > PINS_MAX_LENGTH) refuse(`has ${text.length} characters, more than ${PINS_MAX_LENGTH}`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    refuse('is not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('is not a JSON object');
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > PINS_MAX_ENTRIES) refuse(`has more than ${PINS_MAX_ENTRIES} entries`);
-  const pins = new Map<string, string>();
-  for (const [key, digest] of entries) {
-    const parsed = tryParseImageReference(key);
-    if (!parsed.ok || referenceKey(parsed.reference) !== key) {
-      refuse(`key ${JSON.stringify(key.slice(0, 200))} is not a normalized image reference`);
-    }
-    if (typeof digest !== 'string' || !PIN_DIGEST.test(digest)) {
-      refuse(`value of ${JSON.stringify(key)} is not a sha256 digest`);
-    }
-    pins.set(key, digest as string);
-  }
-  return pins;
+function parseBuiltOn(text: string): ReadonlyMap<string, string> | undefined {
+  const parsed = parsePins(text);
+  if (parsed.ok) return parsed.pins;
+  throw new CliError(
+    `--built-on ${parsed.reason}`,
+    1,
+    'pass the io.github.image-factory.pins annotation of the built image (JSON: {"<registry/repository:tag>":"sha256:<64 hex>"}), or nothing for an unpinned build',
+  );
 }
 
 /**
