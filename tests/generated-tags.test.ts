@@ -1,13 +1,13 @@
 /**
  * The Warehouse of an image built by the generated workflow without a version file only considers the
- * tags that workflow pushes (GENERATED_TAG_PATTERN, kargo-constructs managedImageSelection): the version
+ * tags that workflow pushes (GENERATED_TAG_PATTERN, @image-factory/factory managedImageSelection): the version
  * step of the generated workflow (its golden, apps/analyzer-cli) must produce exactly such tags.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { managedImageSelection } from '@image-factory/kargo-constructs';
+import { managedImageSelection } from '@image-factory/factory';
 import { GENERATED_TAG_PATTERN, parseImageReference } from '@image-factory/state-schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

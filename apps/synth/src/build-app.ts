@@ -1,4 +1,4 @@
-import { type FactoryInput, ImageFactory } from '@image-factory/kargo-constructs';
+import { type FactoryInput, ImageFactory } from '@image-factory/factory';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 
 /** Id of the chart holding the factory; `cdk8s synth` names its file `<id>.k8s.yaml`. */

@@ -1,6 +1,6 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ImageFactory, ImageFactoryStateError } from '@image-factory/kargo-constructs';
+import { ImageFactory, ImageFactoryStateError } from '@image-factory/factory';
 import {
   formatProblem,
   loadState,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SYNC_WAVE_ANNOTATION } from '@image-factory/kargo-constructs';
+import { SYNC_WAVE_ANNOTATION } from '@image-factory/factory';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildApp } from '../src/build-app.js';

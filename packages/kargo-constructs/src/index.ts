@@ -1,4 +1,9 @@
-// Public API of @image-factory/kargo-constructs.
+// Public API of @image-factory/kargo-constructs: every export by name (test/exports.test.ts lists the
+// values, so that adding or removing one is a visible change). Three namespaces are deliberate, each a
+// large generated or self-contained set of names that reads better qualified: `l1` (the generated L1
+// classes of the vendored CRDs), `stepConfigs` (the config types generated from Kargo's step schemas)
+// and `runtime` (the model of Kargo's expression evaluation, docs/evaluation.md).
+// The high-level `ImageFactory` construct lives in @image-factory/factory, which uses only this API.
 
 export type { AnalysisArgument, AnalysisMetric } from './analysis.js';
 export {
@@ -50,7 +55,6 @@ export {
   taskOutputs,
   vars,
 } from './expressions.js';
-export * from './factory/index.js';
 export * as stepConfigs from './generated/step-configs.js';
 export type {
   ChartSubscription,

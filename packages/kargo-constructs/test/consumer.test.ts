@@ -88,30 +88,32 @@ describe('consumer: the packed package installed into a fresh project', () => {
         manifest[group][name] = kind === '*' ? version : `${kind}${version}`;
       }
     }
-    const stateSchemaPkg = packageJsonOf('@image-factory/state-schema');
+    const referencePkg = packageJsonOf('@image-factory/image-reference');
     writeFileSync(join(staging, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     cpSync(join(pkgDir, 'crds'), join(staging, 'crds'), { recursive: true });
     if (existsSync(join(pkgDir, 'README.md'))) cpSync(join(pkgDir, 'README.md'), join(staging, 'README.md'));
     tarball = pack(staging, tmp);
 
-    // @image-factory/state-schema is not on the registry: pack the workspace copy (built by ^build).
-    const stateSchemaDir = realpathSync(dirname(stateSchemaPkg));
-    if (!existsSync(join(stateSchemaDir, 'dist', 'index.js'))) {
+    // @image-factory/image-reference is not on the registry: pack the workspace copy (built by ^build).
+    const referenceDir = realpathSync(dirname(referencePkg));
+    if (!existsSync(join(referenceDir, 'dist', 'index.js'))) {
       throw new Error(
-        `build @image-factory/state-schema first (no ${join(stateSchemaDir, 'dist', 'index.js')})`,
+        `build @image-factory/image-reference first (no ${join(referenceDir, 'dist', 'index.js')})`,
       );
     }
-    const stateSchemaTarball = pack(stateSchemaDir, tmp);
+    const referenceTarball = pack(referenceDir, tmp);
 
     // Every other package comes from the workspace's installed copies via `link:` (cdk8s and
     // constructs as the peers, and the tarballs' own dependencies through overrides), so the install
     // needs no registry, no metadata cache and no shared store: it works offline on a clean machine.
     const linkTo = (fromDir: string, name: string) =>
       `link:${realpathSync(join(fromDir, 'node_modules', name))}`;
-    const overrides: Record<string, string> = { '@image-factory/state-schema': `file:${stateSchemaTarball}` };
+    const overrides: Record<string, string> = {
+      '@image-factory/image-reference': `file:${referenceTarball}`,
+    };
     for (const [dir, deps] of [
       [pkgDir, manifest.dependencies],
-      [stateSchemaDir, JSON.parse(readFileSync(join(stateSchemaDir, 'package.json'), 'utf8')).dependencies],
+      [referenceDir, JSON.parse(readFileSync(join(referenceDir, 'package.json'), 'utf8')).dependencies],
     ] as const) {
       for (const [name, range] of Object.entries((deps ?? {}) as Record<string, string>)) {
         if (!name.startsWith('@image-factory/') && !String(range).startsWith('workspace:')) {
@@ -169,6 +171,12 @@ describe('consumer: the packed package installed into a fresh project', () => {
     expect(files).toContain('package/crds/step-schemas/git-clone-config.json');
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
   }, 60_000);
+
+  it('installs no state code: not the state schema, zod or the state loader', () => {
+    const installed = readdirSync(join(consumer, 'node_modules', '.pnpm'));
+    expect(installed.some((dir) => dir.startsWith('@image-factory+image-reference@'))).toBe(true);
+    expect(installed.filter((dir) => /^(@image-factory\+state-schema|zod)@/.test(dir))).toEqual([]);
+  });
 
   it('synthesizes a Warehouse -> Stage pipeline from ESM JavaScript', () => {
     writeFileSync(

@@ -1,6 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Kargo expressions are literal `${{ … }}` strings
 import { describe, expect, it } from 'vitest';
-import { dispatchStep, REBUILD_REASON } from '../src/factory/index.js';
 import {
   AnalysisTemplate,
   commitFrom,
@@ -14,9 +13,6 @@ import {
   Subscription,
   Warehouse,
 } from '../src/index.js';
-import { REPRESENTATIVE_WORLDS, representativeEnvironment } from '../src/runtime/environment.js';
-import { evaluateExpression } from '../src/runtime/expr-lang.js';
-import { evaluateTemplate } from '../src/runtime/template.js';
 import { evaluatedStepConfigIssues, validateManifest } from '../src/validation/index.js';
 import { errorLine, newChart, synth, synthError } from './helpers.js';
 
@@ -59,36 +55,6 @@ describe('step configs after a simulated evaluation (validateManifest)', () => {
     expect(issue?.message).toContain('expected a string, got object');
     expect(issue?.message).toContain('it is valid JSON');
     expect(issue?.message).toContain('quote(');
-  });
-
-  it('accepts the fixed body, which evaluates to the JSON text GitHub expects', () => {
-    const step = dispatchStep({
-      provider: 'github',
-      apiUrl: 'https://api.github.com',
-      repo: 'acme/state',
-      workflow: 'build-app.yml',
-      ref: 'main',
-      inputs: { reason: REBUILD_REASON, increment: 'patch' },
-      token: { name: 'github-workflow-token', key: 'token' },
-    });
-    const json = step.toJson();
-    expect(validateManifest(stage([json as Record<string, unknown>]))).toEqual([]);
-    const body = (json.config as { body: string }).body;
-    expect(body.startsWith('${% quote({')).toBe(true);
-    const env = representativeEnvironment(
-      { kind: 'promotion', project: 'factory', stage: 'rebuild-app', origins: ['base-debian'] },
-      REPRESENTATIVE_WORLDS[0] as (typeof REPRESENTATIVE_WORLDS)[number],
-    );
-    const evaluated = evaluateTemplate(body, (code) => evaluateExpression(code, env));
-    expect(typeof evaluated).toBe('string');
-    expect(JSON.parse(evaluated as string)).toEqual({
-      ref: 'main',
-      inputs: {
-        reason:
-          'base image base-debian changed (Kargo promotion rebuild-app.01j0representative0promotion.a1b2c3d)',
-        increment: 'patch',
-      },
-    });
   });
 
   it('rejects an unquoted tag where a string is required, and names the tag that breaks it', () => {

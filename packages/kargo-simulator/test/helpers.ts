@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ImageFactory } from '@image-factory/kargo-constructs';
+import { ImageFactory } from '@image-factory/factory';
 import { loadState } from '@image-factory/state-schema';
 import { App, Chart } from 'cdk8s';
 

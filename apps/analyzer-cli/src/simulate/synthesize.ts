@@ -1,4 +1,4 @@
-import { ImageFactory, ImageFactoryStateError } from '@image-factory/kargo-constructs';
+import { ImageFactory, ImageFactoryStateError } from '@image-factory/factory';
 import { type FactoryState, formatProblem } from '@image-factory/state-schema';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { CliError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * `validate` reports everything `synth` would refuse: a state that validates synthesizes. Beyond
- * the loader, synth refuses what the factory planner of @image-factory/kargo-constructs
+ * the loader, synth refuses what the factory planner of @image-factory/factory
  * (`planImageFactory`, the same function the `ImageFactory` construct runs) cannot wire: a missing
  * `stateRepo.url`, a `yaml-update` without `key`, two generated objects with the same name, ...
  * So validate runs the planner too, and reports its problems like the loader's.
@@ -11,12 +11,7 @@
  * `updates[]` item) asks for each name, so that each clash gets a real file:line:col. Only names
  * the planner itself reported are replaced: if the naming ever differs, its message is kept as is.
  */
-import {
-  FactoryNames,
-  planImageFactory,
-  planWebhooks,
-  updateStageNames,
-} from '@image-factory/kargo-constructs';
+import { FactoryNames, planImageFactory, planWebhooks, updateStageNames } from '@image-factory/factory';
 import type { FactoryState, Origin, StateProblem } from '@image-factory/state-schema';
 import { problem, sortProblems } from '@image-factory/state-schema';
 

@@ -82,8 +82,10 @@ export async function ensureBuilt(): Promise<void> {
   const inputs = [
     join(PACKAGE_DIR, 'src'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'state-schema', 'dist'),
+    join(PACKAGE_DIR, '..', '..', 'packages', 'image-reference', 'dist'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'dockerfile-analyzer', 'dist'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'kargo-constructs', 'dist'),
+    join(PACKAGE_DIR, '..', '..', 'packages', 'factory', 'dist'),
     join(PACKAGE_DIR, '..', '..', 'packages', 'kargo-simulator', 'dist'),
   ];
   const fresh = () =>

@@ -17,19 +17,9 @@ export interface Kinds {
   ClusterAnalysisTemplate: ClusterAnalysisTemplate;
 }
 
-// Shared by duplicate copies of this package, like the brand itself.
-const GENERATION = Symbol.for('@image-factory/kargo-constructs.generation');
-const counter = globalThis as { [GENERATION]?: number };
-
 /** Marks an L2 construct with its Kargo kind, so lookups need no runtime imports (no cycles). */
 export function brand(construct: object, kind: keyof Kinds): void {
   Object.defineProperty(construct, KIND, { value: kind });
-  counter[GENERATION] = (counter[GENERATION] ?? 0) + 1;
-}
-
-/** Counts {@link brand} calls: it changes whenever a branded construct is added to any app. */
-export function brandGeneration(): number {
-  return counter[GENERATION] ?? 0;
 }
 
 /** The Kargo kind a construct was branded with, if any. */

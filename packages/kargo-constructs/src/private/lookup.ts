@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { brandGeneration, type Kinds, kindOf } from './kinds.js';
+import { type Kinds, kindOf } from './kinds.js';
 
 /** Every construct in the same cdk8s App as `scope` (depth-first, deterministic) matching `test`. */
 export function findInApp<T extends IConstruct>(scope: IConstruct, test: (c: IConstruct) => c is T): T[] {
@@ -21,27 +21,20 @@ const NAME_OF: { [K in keyof Kinds]: (c: Kinds[K]) => string } = {
   ClusterAnalysisTemplate: (c) => c.templateName,
 };
 
-interface Snapshot {
-  readonly generation: number;
+/** Every branded construct of an app, by kind, from one depth-first walk. */
+interface AppIndex {
   readonly byKind: Map<keyof Kinds, IConstruct[]>;
-  /** kind -> namespace (or ALL) -> group */
+  /** kind -> namespace (or ALL) -> group, filled as lookups ask for them */
   readonly groups: Map<keyof Kinds, Map<string | undefined | typeof ALL, KindGroup<IConstruct>>>;
 }
 
 const ALL = Symbol('all namespaces');
-const snapshots = new WeakMap<IConstruct, Snapshot>();
+/** The index of the validation pass under way, by app root. */
+const passIndex = new WeakMap<IConstruct, AppIndex>();
+/** Roots that have the indexing validation. */
+const indexed = new WeakSet<IConstruct>();
 
-/**
- * One depth-first walk of the app, grouped by kind, reused by every cross-reference check of a
- * synthesis: each Stage's validation would otherwise walk the whole app (O(n²) for n Stages). The
- * snapshot is rebuilt when a branded construct has been created since, and dropped at the next
- * microtask, so it never outlives the synchronous synthesis that built it.
- */
-function snapshotOf(scope: IConstruct): Snapshot {
-  const root = scope.node.root;
-  const generation = brandGeneration();
-  const cached = snapshots.get(root);
-  if (cached !== undefined && cached.generation === generation) return cached;
+function indexApp(root: IConstruct): AppIndex {
   const byKind = new Map<keyof Kinds, IConstruct[]>();
   for (const c of root.node.findAll()) {
     const kind = kindOf(c);
@@ -50,12 +43,41 @@ function snapshotOf(scope: IConstruct): Snapshot {
     if (list === undefined) byKind.set(kind, [c]);
     else list.push(c);
   }
-  const snapshot: Snapshot = { generation, byKind, groups: new Map() };
-  snapshots.set(root, snapshot);
+  return { byKind, groups: new Map() };
+}
+
+/** Indexes the app for the validation pass under way; the index is dropped once the pass is over. */
+function startPass(root: IConstruct): AppIndex {
+  const index = indexApp(root);
+  passIndex.set(root, index);
+  // A pass (App.synth, Testing.synth, synthYaml) is synchronous: the index never outlives it, so a
+  // construct added afterwards is seen by the next pass or by a validation run on its own.
   queueMicrotask(() => {
-    if (snapshots.get(root) === snapshot) snapshots.delete(root);
+    if (passIndex.get(root) === index) passIndex.delete(root);
   });
-  return snapshot;
+  return index;
+}
+
+/**
+ * The index of the app of `scope` for cross-reference checks: one walk of the app per validation pass,
+ * shared by every check of that pass (each Stage's validation would otherwise walk the whole app:
+ * O(n²) for n Stages). cdk8s validates the app root first (its `validate` walks the tree depth-first
+ * from the App), so the first lookup gives the root a validation that indexes the app at the start of
+ * every later pass; the first pass indexes on that first lookup. No construct can be added while a
+ * pass runs, so the index of a pass is never stale.
+ */
+function indexOf(scope: IConstruct): AppIndex {
+  const root = scope.node.root;
+  if (!indexed.has(root)) {
+    indexed.add(root);
+    root.node.addValidation({
+      validate: () => {
+        startPass(root);
+        return [];
+      },
+    });
+  }
+  return passIndex.get(root) ?? startPass(root);
 }
 
 /**
@@ -68,16 +90,16 @@ export function kindInApp<K extends keyof Kinds>(
   kind: K,
   ...namespace: [] | [string | undefined]
 ): KindGroup<Kinds[K] & IConstruct> {
-  const snapshot = snapshotOf(scope);
+  const index = indexOf(scope);
   const key = namespace.length === 0 ? ALL : namespace[0];
-  let groups = snapshot.groups.get(kind);
+  let groups = index.groups.get(kind);
   if (groups === undefined) {
     groups = new Map();
-    snapshot.groups.set(kind, groups);
+    index.groups.set(kind, groups);
   }
   let group = groups.get(key);
   if (group === undefined) {
-    const all = (snapshot.byKind.get(kind) ?? []) as (Kinds[K] & IConstruct)[];
+    const all = (index.byKind.get(kind) ?? []) as (Kinds[K] & IConstruct)[];
     const list =
       key === ALL ? all : all.filter((c) => (c as { namespace?: string | undefined }).namespace === key);
     const nameOf = NAME_OF[kind] as (c: Kinds[K]) => string;

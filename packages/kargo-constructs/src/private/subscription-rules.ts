@@ -1,4 +1,4 @@
-import { tryParseImageReference } from '@image-factory/state-schema';
+import { tryParseImageReference } from '@image-factory/image-reference';
 import { formatIssue, validateSubscription } from '../validation/index.js';
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -1,0 +1,67 @@
+// The public export list of @image-factory/factory, written out so that adding or removing an export
+// is a visible change in review (src/index.ts lists every export by name; types are not visible at
+// runtime, src/index.ts is their list).
+import { describe, expect, it } from 'vitest';
+import * as api from '../src/index.js';
+
+describe('public exports', () => {
+  it('are exactly these values', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'ANALYSIS_ARGS',
+      'ANALYSIS_BACKOFF_LIMIT',
+      'ANALYSIS_DEADLINE_SECONDS',
+      'ANALYSIS_POD_FAILURE_POLICY',
+      'ANALYSIS_POD_LABEL',
+      'CLI_USAGE_EXIT_CODE',
+      'CONSUMER_CHECKOUT',
+      'CREATED_ANNOTATION',
+      'DEFAULT_SOAK_SECONDS',
+      'DISPATCH_ERROR_THRESHOLD',
+      'DISPATCH_FAILURE_EXPRESSION',
+      'DISPATCH_RETRY_TIMEOUT',
+      'DISPATCH_SUCCESS_EXPRESSION',
+      'FactoryNames',
+      'GITLAB_PINS_VARIABLE',
+      'GIT_DISCOVERY_LIMIT',
+      'ImageFactory',
+      'ImageFactoryStateError',
+      'MANAGED_BY_LABEL',
+      'MUTABLE_TAG_PATTERNS',
+      'PINS_ANNOTATION',
+      'PINS_INPUT',
+      'REBUILD_REASON',
+      'SAMPLING_MARGIN_SECONDS',
+      'SYNC_WAVES',
+      'SYNC_WAVE_ANNOTATION',
+      'UNPINNED_ANNOTATION',
+      'WEBHOOK_PROVIDERS',
+      'analysisJobArgs',
+      'analysisNodeOptions',
+      'baseImageSelection',
+      'compactDuration',
+      'consumerUpdateSteps',
+      'createAnalysisTemplate',
+      'dispatchRequest',
+      'dispatchStep',
+      'dockerfileLocation',
+      'imageHost',
+      'isVersioned',
+      'jsonBody',
+      'kustomizationDir',
+      'literalTagOf',
+      'managedImageSelection',
+      'pinsExpr',
+      'planImageFactory',
+      'planRebuildGraph',
+      'planWebhooks',
+      'quantityBytes',
+      'registryHostsOf',
+      'samplingIntervalSeconds',
+      'stateValueProblems',
+      'updateStageNames',
+      'webhookReceiverConfigs',
+      'yamlUpdateValueKind',
+      'yamlUpdates',
+    ]);
+  });
+});
