@@ -79,7 +79,8 @@ describe('the bundle', () => {
     const dist = join(TEST_PACKAGE_DIR, 'dist');
     const run = readdirSync(dist).find(
       (file) =>
-        file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes('function writeBaseImagesReport('),
+        file.endsWith('.js') &&
+        readFileSync(join(dist, file), 'utf8').includes('function writeBaseImagesReport('),
     );
     expect(run).toBeDefined();
     const loaded = staticClosure(run as string)
