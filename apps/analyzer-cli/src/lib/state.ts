@@ -14,10 +14,24 @@ import { CliError } from '../errors.js';
 
 /** Loads the state in `dir`, or throws a {@link CliError} listing every error (`file:line:col: message`). */
 export async function loadValidState(dir: string, what = 'the state repository'): Promise<FactoryState> {
-  const result = await loadState(dir);
+  const result = loadState(dir);
   if (result.ok) return result.state;
+  if (result.problems.some((problem) => problem.code === 'missing-directory')) throw missingStateDir(dir);
   throw new CliError(`${what} is invalid:\n${formatProblems(result.problems)}`);
 }
+
+/** The error for a state directory that does not exist, with this CLI's way to name another one. */
+export function missingStateDir(dir: string): CliError {
+  return new CliError(
+    `state directory ${dir} does not exist or is not a directory`,
+    1,
+    MISSING_STATE_DIR_HINT,
+  );
+}
+
+/** How to point the CLI at the state repository. */
+export const MISSING_STATE_DIR_HINT =
+  'pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository';
 
 /** Formats the errors of a load (and its warnings after them), one per line, indented. */
 export function formatProblems(problems: readonly StateProblem[]): string {
