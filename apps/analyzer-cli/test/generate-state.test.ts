@@ -393,8 +393,19 @@ describe('generate-state', () => {
     const before = listFiles(state);
     const result = await runCli(['generate-state', '--state-dir', state, '--git-url-template', template]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^image-factory: the state repository is invalid:\n {2}images\.yaml:1:/);
+    // The file is shown as the user can open it: from the working directory (absolute: outside it).
+    expect(
+      result.stderr.startsWith(
+        `image-factory: the state repository is invalid:\n  ${join(state, 'images.yaml')}:1:`,
+      ),
+    ).toBe(true);
     expect(listFiles(state)).toEqual(before);
+    const inside = await runCli(['generate-state', '--state-dir', 'state', '--git-url-template', template], {
+      cwd: join(state, '..'),
+    });
+    expect(
+      inside.stderr.startsWith('image-factory: the state repository is invalid:\n  state/images.yaml:1:'),
+    ).toBe(true);
   });
 
   it('shows progress on a terminal only', async () => {

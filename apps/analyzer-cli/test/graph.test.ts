@@ -142,9 +142,12 @@ describe('graph', () => {
   });
 
   it('fails with the state problems when the state is invalid', async () => {
-    const result = await runCli(['graph', '--state-dir', stateDir({ 'images.yaml': '- name: Bad Name\n' })]);
+    const dir = stateDir({ 'images.yaml': '- name: Bad Name\n' });
+    const result = await runCli(['graph', '--state-dir', '.'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^image-factory: the state repository is invalid:\n {2}images\.yaml:1:/);
+    const outside = await runCli(['graph', '--state-dir', dir], { cwd: import.meta.dirname });
+    expect(outside.stderr).toContain(`invalid:\n  ${join(dir, 'images.yaml')}:1:`);
   });
 
   it('renders the example state', async () => {

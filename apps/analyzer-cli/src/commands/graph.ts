@@ -35,7 +35,7 @@ export const registerGraph: RegisterCommand = (program, ctx) => {
 /** Prints the graph; returns 0, or throws a CliError (exit 1) for a state that loads but has no graph. */
 export async function runGraph(options: GraphOptions, io: CliIO): Promise<number> {
   const { loadValidState, buildImageGraph } = await import('../graph/index.js');
-  const state = await loadValidState(resolveStateDir(options.stateDir, io.env, io.cwd));
+  const state = await loadValidState(resolveStateDir(options.stateDir, io.env, io.cwd), undefined, io.cwd);
   const result = buildImageGraph(state);
   if (!result.ok) throw new CliError(`the image graph is invalid:\n  ${result.errors.join('\n  ')}`);
   io.stdout.write(formatGraph(result.graph, options.format));

@@ -48,7 +48,11 @@ export async function runSimulate(options: SimulateOptions, io: CliIO): Promise<
     throw new UsageError(`--every: not a duration: ${options.every}`, 'e.g. 12h, 2d, 1d12h');
   const span = sim.parseDuration(options.for);
   if (span === undefined) throw new UsageError(`--for: not a duration: ${options.for}`, 'e.g. 30d, 90d');
-  const state = await sim.loadValidState(resolveStateDir(options.stateDir, io.env, io.cwd));
+  const state = await sim.loadValidState(
+    resolveStateDir(options.stateDir, io.env, io.cwd),
+    undefined,
+    io.cwd,
+  );
   const base = sim.findBase(state, options.base);
   const outcome = sim.runSimulation(sim.synthesizeObjects(state), base, every, span);
   io.stdout.write(

@@ -33,7 +33,7 @@ export async function generateStateDryRun(
   context: GenerateStateContext,
 ): Promise<DryRunResult> {
   // The same refusal as a real run for a missing or invalid state, before anything is copied.
-  await loadValidState(options.stateDir);
+  await loadValidState(options.stateDir, undefined, context.cwd);
   return withTempDir(
     'image-factory-dry-run',
     async (tmp) => {

@@ -105,7 +105,7 @@ export async function generateState(
   options: GenerateStateOptions,
   context: GenerateStateContext,
 ): Promise<GenerateStateReport> {
-  const state = await loadValidState(options.stateDir);
+  const state = await loadValidState(options.stateDir, undefined, context.cwd);
   const now = isoTimestamp(context.clock);
   const managed = state.managedImages;
   const fetched = await withTempDir(
