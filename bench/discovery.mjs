@@ -147,9 +147,9 @@ function compare(corpus, ours, old) {
   return result;
 }
 
-function parseOurJson(stdout, paths) {
-  const parsed = JSON.parse(stdout);
-  const list = Array.isArray(parsed) ? parsed : [{ file: paths[0], ...parsed }];
+function parseOurJson(stdout) {
+  // `{"version": 1, "files": [{"file","images","problems"}, ...]}` whatever the number of files.
+  const list = JSON.parse(stdout).files;
   const byFile = new Map();
   for (const entry of list) byFile.set(entry.file, entry);
   return byFile;
@@ -353,7 +353,7 @@ export async function benchDiscovery(options = {}) {
   );
 
   // Answers.
-  const ourAnswers = parseOurJson(firstOurs.stdout, corpus.paths);
+  const ourAnswers = parseOurJson(firstOurs.stdout);
   const oldAnswers = JSON.parse(firstOld.stdout);
   // The port must be faithful: the same entries for every file.
   const portAnswers = JSON.parse(firstOldNode.stdout);

@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BaseImagesFlags } from '../src/base-images/options.js';
-import { READ_BATCH, runBaseImages } from '../src/base-images/run.js';
+import { READ_BATCH, writeBaseImagesReport as runBaseImages } from '../src/base-images/run.js';
+import type { BaseImagesOptions } from '../src/commands/base-images.js';
 import { BufferStream, ChunkedWriter, type CliIO, type OutputStream } from '../src/io.js';
+import { filesOf } from './helpers/base-images.js';
 
 /** A stdout whose buffer is always full: every write returns false, like a pipe whose reader is behind. */
 class FullStream extends EventEmitter implements OutputStream {
@@ -65,11 +66,11 @@ function io(stdout: OutputStream, stderr: OutputStream = new BufferStream()): Cl
 /** The output of a run into plain in-memory streams (no backpressure). */
 async function buffered(
   files: readonly string[],
-  flags: BaseImagesFlags,
+  flags: Omit<BaseImagesOptions, 'files'>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new BufferStream();
   const stderr = new BufferStream();
-  const code = await runBaseImages(files, flags, io(stdout, stderr));
+  const code = await runBaseImages({ ...flags, files }, io(stdout, stderr));
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -87,7 +88,7 @@ describe('base-images output', () => {
     const files = dockerfiles(300);
     const stdout = new FullStream();
     const stderr = new BufferStream();
-    const run = track(runBaseImages(files, { json: true }, io(stdout, stderr)));
+    const run = track(runBaseImages({ files, json: true }, io(stdout, stderr)));
 
     let drains = 0;
     for (;;) {
@@ -110,7 +111,7 @@ describe('base-images output', () => {
     expect(stdout.waiting()).toEqual([0, 0, 0]);
     expect(stderr.text()).toBe('');
 
-    const output = JSON.parse(stdout.text()) as { file: string; images: { reference: string }[] }[];
+    const output = filesOf(stdout.text()) as { file: string; images: { reference: string }[] }[];
     expect(output.map((entry) => entry.file)).toEqual(files);
     expect(output[217]?.images.map((image) => image.reference)).toEqual([
       'registry.example.com/team/builder-2:1.217',
@@ -130,7 +131,7 @@ describe('base-images output', () => {
   ])('stops, without hanging, when the reader goes away (%s)', async (event, argument) => {
     const files = dockerfiles(300);
     const stdout = new FullStream();
-    const run = track(runBaseImages(files, { json: true }, io(stdout)));
+    const run = track(runBaseImages({ files, json: true }, io(stdout)));
 
     await turns(5);
     expect(run.settled()).toBe(false);
@@ -154,7 +155,7 @@ describe('base-images output', () => {
     const result = await buffered(files, { json: true });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    const output = JSON.parse(result.stdout) as {
+    const output = filesOf(result.stdout) as {
       file: string;
       images: { reference: string; line: number }[];
       problems: unknown[];
@@ -169,8 +170,8 @@ describe('base-images output', () => {
       );
       expect(output[index]?.problems).toEqual([]);
     }
-    // The batches join into the same text as printing every element on its own.
-    expect(result.stdout).toBe(`${JSON.stringify(output, null, 2)}\n`);
+    // The batches join into the same text as printing the whole document at once.
+    expect(result.stdout).toBe(`${JSON.stringify({ version: 1, files: output }, null, 2)}\n`);
   });
 
   it('reads files a batch at a time and reports each file, readable or not, in its place', async () => {
@@ -180,7 +181,7 @@ describe('base-images output', () => {
     const files = dockerfiles(count).map((file, index) => (missing.has(index) ? `${file}.missing` : file));
     const result = await buffered(files, { json: true });
     expect(result.code).toBe(1);
-    const output = JSON.parse(result.stdout) as {
+    const output = filesOf(result.stdout) as {
       file: string;
       images: { reference: string }[];
       problems: { code: string }[];
@@ -199,18 +200,24 @@ describe('base-images output', () => {
     );
   });
 
-  it('prints one file with --json as an object without "file"', async () => {
+  it('prints one file with --json as the same document (an array of one)', async () => {
     const [file] = dockerfiles(1);
     const result = await buffered([file as string], { json: true });
     expect(result.code).toBe(0);
-    const output = JSON.parse(result.stdout) as { images: { reference: string }[] };
-    expect(Object.keys(output)).toEqual(['images', 'problems']);
-    expect(output.images.map((image) => image.reference)).toEqual([
+    const output = filesOf(result.stdout) as { images: { reference: string }[] }[];
+    expect(output.map((entry) => Object.keys(entry))).toEqual([['file', 'images', 'problems']]);
+    expect(output[0]?.images.map((image) => image.reference)).toEqual([
       'registry.example.com/team/builder-0:1.0',
       'docker.io/library/busybox:1.36',
       'gcr.io/distroless/static-debian12:nonroot',
     ]);
-    expect(result.stdout).toBe(`${JSON.stringify(output, null, 2)}\n`);
+    expect(result.stdout).toBe(`${JSON.stringify({ version: 1, files: output }, null, 2)}\n`);
+  });
+
+  it('prints an empty document for no file read', async () => {
+    const stdout = new BufferStream();
+    await runBaseImages({ files: [], json: true }, io(stdout));
+    expect(JSON.parse(stdout.text())).toEqual({ version: 1, files: [] });
   });
 
   it('does not miss a drain that comes while the writer is not waiting', async () => {

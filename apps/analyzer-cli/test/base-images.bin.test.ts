@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { onlyFile } from './helpers/base-images.js';
 import { BIN, ensureBuilt, runBin } from './helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'dockerfiles');
@@ -17,7 +18,7 @@ describe('image-factory base-images (built binary)', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    const { images, problems } = JSON.parse(result.stdout) as {
+    const { images, problems } = onlyFile(result.stdout) as {
       images: { familiar: string }[];
       problems: unknown[];
     };

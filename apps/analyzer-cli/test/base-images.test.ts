@@ -1,23 +1,26 @@
 // `image-factory base-images`, in-process through run() with buffered streams.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesOf, onlyFile } from './helpers/base-images.js';
 import { runCli } from './helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'dockerfiles');
 const fixture = (name: string) => join(FIXTURES, name);
+/** How messages show a fixture: relative to the working directory, which holds it. */
+const shown = (name: string) => relative(process.cwd(), fixture(name));
 
 describe('image-factory base-images (in-process)', () => {
-  it('prints {"images","problems"} for one file with --json', async () => {
+  it('prints {"version","files"} with one entry for one file with --json', async () => {
     const result = await runCli(['base-images', fixture('multi-stage.Dockerfile'), '--json']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    const output = JSON.parse(result.stdout) as {
+    const output = onlyFile(result.stdout) as {
       images: { reference: string; source: string; line: number }[];
       problems: unknown[];
     };
-    expect(Object.keys(output)).toEqual(['images', 'problems']);
+    expect(Object.keys(output)).toEqual(['file', 'images', 'problems']);
     expect(output.images.map((i) => [i.reference, i.source, i.line])).toEqual([
       ['docker.io/library/golang:1.22', 'from', 5],
       ['docker.io/library/node:22-bookworm-slim', 'from', 13],
@@ -40,7 +43,7 @@ describe('image-factory base-images (in-process)', () => {
       'runtime',
     ]);
     expect(result.code).toBe(0);
-    const { images } = JSON.parse(result.stdout) as { images: { familiar: string; platform: string }[] };
+    const { images } = onlyFile(result.stdout) as { images: { familiar: string; platform: string }[] };
     expect(images.map((i) => [i.familiar, i.platform])).toEqual([
       ['golang:1.22', 'linux/amd64'],
       ['node:20-bookworm-slim', 'linux/arm64'],
@@ -56,14 +59,16 @@ describe('image-factory base-images (in-process)', () => {
         env: { NODE_VERSION: '18' },
       },
     );
-    expect(JSON.parse(result.stdout).images[1].familiar).toBe('node:18-bookworm-slim');
+    expect((onlyFile(result.stdout) as { images: { familiar: string }[] }).images[1]?.familiar).toBe(
+      'node:18-bookworm-slim',
+    );
   });
 
   it('prints a JSON array with "file" for several files', async () => {
     const files = [fixture('untagged.Dockerfile'), fixture('targets.Dockerfile')];
     const result = await runCli(['base-images', ...files, '--json']);
     expect(result.code).toBe(0);
-    const output = JSON.parse(result.stdout) as {
+    const output = filesOf(result.stdout) as {
       file: string;
       images: { familiar: string; reachable: boolean }[];
       problems: { code: string }[];
@@ -91,11 +96,11 @@ describe('image-factory base-images (in-process)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       [
-        `${fixture('untagged.Dockerfile')}: 1 image, 1 warning`,
+        `${shown('untagged.Dockerfile')}: 1 image, 1 warning`,
         '  LINE  SOURCE  STAGE    PLATFORM     REFERENCE',
         '  1     from    stage-0  linux/amd64  docker.io/library/ubuntu:latest',
         '',
-        `${fixture('targets.Dockerfile')}: 3 images`,
+        `${shown('targets.Dockerfile')}: 3 images`,
         '  LINE  SOURCE  STAGE  PLATFORM     REFERENCE',
         '  1     from    build  linux/amd64  docker.io/library/golang:1.22',
         '  2     from    test   linux/amd64  docker.io/library/node:22         (not built for the target)',
@@ -104,7 +109,7 @@ describe('image-factory base-images (in-process)', () => {
       ].join('\n'),
     );
     expect(result.stderr).toBe(
-      `${fixture('untagged.Dockerfile')}:1: warning: Image 'ubuntu' has no tag or digest; BuildKit pulls docker.io/library/ubuntu:latest [UntaggedImage]\n` +
+      `${shown('untagged.Dockerfile')}:1: warning: Image 'ubuntu' has no tag or digest; BuildKit pulls docker.io/library/ubuntu:latest [UntaggedImage]\n` +
         '  hint: pin a version tag (and ideally a digest)\n',
     );
   });
@@ -113,7 +118,7 @@ describe('image-factory base-images (in-process)', () => {
     const file = fixture('broken.Dockerfile');
     const result = await runCli(['base-images', file, '--json']);
     expect(result.code).toBe(1);
-    const output = JSON.parse(result.stdout) as {
+    const output = onlyFile(result.stdout) as {
       images: unknown[];
       problems: { line: number; code: string; severity: string }[];
     };
@@ -129,9 +134,9 @@ describe('image-factory base-images (in-process)', () => {
         .filter(Boolean)
         .filter((line) => !line.startsWith('  hint:')),
     ).toEqual([
-      `${file}:2: error: base name ($IMAGE) should not be blank [EmptyBaseName]`,
-      `${file}:3: error: failed to parse stage name "Alpine:3.19": invalid reference format: repository name (library/Alpine) must be lowercase [InvalidReference]`,
-      `${file}:4: error: COPY --from=$X: variable expansion is not supported for --from [UnsupportedVariable]`,
+      `${shown('broken.Dockerfile')}:2: error: base name ($IMAGE) should not be blank [EmptyBaseName]`,
+      `${shown('broken.Dockerfile')}:3: error: failed to parse stage name "Alpine:3.19": invalid reference format: repository name (library/Alpine) must be lowercase [InvalidReference]`,
+      `${shown('broken.Dockerfile')}:4: error: COPY --from=$X: variable expansion is not supported for --from [UnsupportedVariable]`,
     ]);
   });
 
@@ -139,7 +144,7 @@ describe('image-factory base-images (in-process)', () => {
     const missing = join(FIXTURES, 'missing.Dockerfile');
     const result = await runCli(['base-images', missing, fixture('untagged.Dockerfile'), '--json']);
     expect(result.code).toBe(1);
-    const output = JSON.parse(result.stdout) as {
+    const output = filesOf(result.stdout) as {
       file: string;
       problems: { code: string; message: string }[];
       images: unknown[];
@@ -157,7 +162,9 @@ describe('image-factory base-images (in-process)', () => {
       ],
     });
     expect(output[1]?.images).toHaveLength(1);
-    expect(result.stderr).toBe(`${missing}: error: cannot read ${missing}: no such file [FileUnreadable]\n`);
+    expect(result.stderr).toBe(
+      `${relative(process.cwd(), missing)}: error: cannot read ${missing}: no such file [FileUnreadable]\n`,
+    );
   });
 
   it('reports a directory as unreadable', async () => {
@@ -166,10 +173,17 @@ describe('image-factory base-images (in-process)', () => {
     expect(result.stderr).toContain('is a directory, not a Dockerfile');
   });
 
-  it('resolves relative paths against the working directory and prints them as given', async () => {
+  it('resolves relative paths against the working directory and shows paths relative to it', async () => {
     const result = await runCli(['base-images', 'untagged.Dockerfile'], { cwd: FIXTURES });
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('untagged.Dockerfile: 1 image, 1 warning');
+    const absolute = await runCli(['base-images', fixture('untagged.Dockerfile')], { cwd: FIXTURES });
+    expect(absolute.stdout.split('\n')[0]).toBe('untagged.Dockerfile: 1 image, 1 warning');
+    // Outside the working directory: absolute.
+    const outside = await runCli(['base-images', fixture('untagged.Dockerfile')], {
+      cwd: join(FIXTURES, '..', '..', 'helpers'),
+    });
+    expect(outside.stdout.split('\n')[0]).toBe(`${fixture('untagged.Dockerfile')}: 1 image, 1 warning`);
   });
 
   it('exits 1 for an unknown --target', async () => {
@@ -212,7 +226,7 @@ describe('image-factory base-images (in-process)', () => {
     }
     const result = await runCli(['base-images', ...files, '--json']);
     expect(result.code).toBe(0);
-    const output = JSON.parse(result.stdout) as { file: string; images: { reference: string }[] }[];
+    const output = filesOf(result.stdout) as { file: string; images: { reference: string }[] }[];
     expect(output).toHaveLength(2000);
     expect(output[1234]?.file).toBe(files[1234]);
     expect(output[1234]?.images.map((i) => i.reference)).toEqual([

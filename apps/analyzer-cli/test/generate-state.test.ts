@@ -168,6 +168,7 @@ describe('generate-state', () => {
     );
     expect(again.code).toBe(1);
     const report = JSON.parse(again.stdout);
+    expect(report.version).toBe(1);
     expect(report.written).toEqual([]);
     expect(report.removed).toEqual([]);
     expect(
@@ -306,6 +307,76 @@ describe('generate-state', () => {
     expect(stateYaml(state, 'worker')).not.toHaveProperty('workflowInputs');
   });
 
+  it('--dry-run prints the files a run would change and their diff, and writes nothing', async () => {
+    const { state, template } = setup();
+    const contents = () =>
+      Object.fromEntries(listFiles(state).map((file) => [file, read(join(state, file))]));
+    const before = contents();
+    const args = ['generate-state', '--state-dir', state, '--git-url-template', template, '--dry-run'];
+    const env = { SOURCE_DATE_EPOCH: EPOCH };
+    const dry = await runCli(args, { env });
+    expect(dry.code).toBe(1); // "broken" fails, as in a real run
+    expect(contents()).toEqual(before);
+    expect(dry.stdout).toContain('would create images/worker.yaml\n');
+    expect(dry.stdout).toContain('would update images/broken.yaml\n');
+    expect(dry.stdout).toContain('would create .github/workflows/build-worker.yml\n');
+    expect(dry.stdout).toContain('would remove .github/workflows/build-gone.yml\n');
+    expect(dry.stdout).toMatch(
+      /5 images: 4 ok, 1 failed; dry run: \d+ to create, \d+ to update, 1 to remove; nothing was written\n/,
+    );
+    expect(dry.stdout).toContain(
+      'diff --git a/images/broken.yaml b/images/broken.yaml\n--- a/images/broken.yaml\n+++ b/images/broken.yaml\n',
+    );
+    expect(dry.stdout).toContain('+discoveryStatus: failed\n');
+    expect(dry.stdout).toContain(
+      'diff --git a/images/worker.yaml b/images/worker.yaml\nnew file mode 100644\n--- /dev/null\n+++ b/images/worker.yaml\n',
+    );
+
+    const json = await runCli([...args, '--json'], { env });
+    const report = JSON.parse(json.stdout) as {
+      version: number;
+      dryRun: boolean;
+      changes: { file: string; action: string; diff: string }[];
+      written: string[];
+      removed: string[];
+    };
+    expect(report.version).toBe(1);
+    expect(report.dryRun).toBe(true);
+    expect(contents()).toEqual(before);
+
+    // What the dry run announced is exactly what a real run then does.
+    const real = await runCli(args.slice(0, -1), { env });
+    expect(real.code).toBe(1);
+    const after = contents();
+    const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+      .filter((file) => before[file] !== after[file])
+      .sort();
+    expect(report.changes.map((change) => change.file)).toEqual(changed);
+    expect(
+      report.changes.filter((change) => change.action === 'remove').map((change) => change.file),
+    ).toEqual(report.removed);
+  });
+
+  it('writes nothing when every image failed (the sources are unreachable)', async () => {
+    const { root, state } = setup();
+    // legacy-app's Dockerfile is in the state repository: broken, every image fails.
+    writeFileSync(join(state, 'local', 'legacy-app', 'Dockerfile'), 'FROM Alpine:3.19\n');
+    const before = Object.fromEntries(listFiles(state).map((file) => [file, read(join(state, file))]));
+    const nowhere = join(root, 'nowhere', '{provider}', '{repo}.git');
+    const result = await runCli(['generate-state', '--state-dir', state, '--git-url-template', nowhere], {
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('FAILED'))).toHaveLength(5);
+    expect(result.stdout).toMatch(/5 images: 0 ok, 5 failed; 0 files written, 0 removed\n$/);
+    expect(result.stderr).toContain(
+      'image-factory: warning: every image failed: nothing was written (the state and the workflows are as they were)\n',
+    );
+    expect(Object.fromEntries(listFiles(state).map((file) => [file, read(join(state, file))]))).toEqual(
+      before,
+    );
+  });
+
   it('leaves a hand-written file at a generated path alone, with a warning', async () => {
     const { state, template } = setup();
     writeFiles(state, { '.github/workflows/build-worker.yml': 'name: my own\n' });
@@ -322,8 +393,19 @@ describe('generate-state', () => {
     const before = listFiles(state);
     const result = await runCli(['generate-state', '--state-dir', state, '--git-url-template', template]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^image-factory: the state repository is invalid:\n {2}images\.yaml:1:/);
+    // The file is shown as the user can open it: from the working directory (absolute: outside it).
+    expect(
+      result.stderr.startsWith(
+        `image-factory: the state repository is invalid:\n  ${join(state, 'images.yaml')}:1:`,
+      ),
+    ).toBe(true);
     expect(listFiles(state)).toEqual(before);
+    const inside = await runCli(['generate-state', '--state-dir', 'state', '--git-url-template', template], {
+      cwd: join(state, '..'),
+    });
+    expect(
+      inside.stderr.startsWith('image-factory: the state repository is invalid:\n  state/images.yaml:1:'),
+    ).toBe(true);
   });
 
   it('shows progress on a terminal only', async () => {

@@ -1,7 +1,8 @@
 // `image-factory graph`: base image -> image -> consumer, with cascades; cycles are errors.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildImageGraph, cycleErrors, renderGraph } from '../src/lib/graph.js';
+import { formatGraph } from '../src/commands/graph.js';
+import { buildImageGraph, cycleErrors } from '../src/lib/graph.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir, writeFiles } from './helpers/git-repos.js';
 
@@ -113,16 +114,40 @@ describe('graph', () => {
     );
   });
 
+  it('accepts --json as --format json, and refuses both together', async () => {
+    const dir = stateDir(CASCADE_STATE);
+    const json = await runCli(['graph', '--state-dir', dir, '--json']);
+    const format = await runCli(['graph', '--state-dir', dir, '--format', 'json']);
+    expect(json).toEqual(format);
+    expect(JSON.parse(json.stdout).version).toBe(1);
+    const both = await runCli(['graph', '--state-dir', dir, '--json', '--format', 'dot']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("error: option '--json' cannot be used with option '--format <format>'");
+  });
+
   it('rejects an unknown format as a usage error', async () => {
     const result = await runCli(['graph', '--state-dir', stateDir(CASCADE_STATE), '--format', 'svg']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Allowed choices are mermaid, dot, json/);
   });
 
-  it('fails with the state problems when the state is invalid', async () => {
-    const result = await runCli(['graph', '--state-dir', join(scratch.dir, 'missing')]);
+  it('fails with a hint naming --state-dir when the state directory is missing', async () => {
+    const missing = join(scratch.dir, 'missing');
+    const result = await runCli(['graph', '--state-dir', missing]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^image-factory: the state repository is invalid:\n {2}/);
+    expect(result.stderr).toBe(
+      `image-factory: state directory ${missing} does not exist or is not a directory\n` +
+        'hint: pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository\n',
+    );
+  });
+
+  it('fails with the state problems when the state is invalid', async () => {
+    const dir = stateDir({ 'images.yaml': '- name: Bad Name\n' });
+    const result = await runCli(['graph', '--state-dir', '.'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^image-factory: the state repository is invalid:\n {2}images\.yaml:1:/);
+    const outside = await runCli(['graph', '--state-dir', dir], { cwd: import.meta.dirname });
+    expect(outside.stderr).toContain(`invalid:\n  ${join(dir, 'images.yaml')}:1:`);
   });
 
   it('renders the example state', async () => {
@@ -189,10 +214,10 @@ describe('the graph model', () => {
       edges: [],
       cascades: {},
     };
-    expect(renderGraph(graph, 'mermaid')).toContain(
+    expect(formatGraph(graph, 'mermaid')).toContain(
       'c0["a #quot;quoted#quot; #lt;name#gt;<br/><small>back\\slash</small>"]',
     );
-    expect(renderGraph(graph, 'dot')).toContain(
+    expect(formatGraph(graph, 'dot')).toContain(
       '"consumer:x" [label="a \\"quoted\\" <name>\\nback\\\\slash", shape=note];',
     );
   });

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesOf } from './helpers/base-images.js';
 import { BIN, ensureBuilt, runCli } from './helpers/cli.js';
 import { TEST_GIT_ENV, tempDir, writeFiles } from './helpers/git-repos.js';
 
@@ -108,8 +109,8 @@ describe('security', () => {
       const result = await runMeasured(['base-images', 'Dockerfile', '--json'], dir);
       expect(result.code).toBe(1);
       expect(result.stdout.length).toBeLessThan(4096);
-      const parsed = JSON.parse(result.stdout) as { problems: { code: string; line: number }[] };
-      expect(parsed.problems.map((problem) => `${problem.line}:${problem.code}`)).toEqual([
+      const [parsed] = filesOf(result.stdout) as { problems: { code: string; line: number }[] }[];
+      expect(parsed?.problems.map((problem) => `${problem.line}:${problem.code}`)).toEqual([
         '16:ExpansionTooLarge',
       ]);
       expect(result.maxRssKiB).toBeLessThan(MAX_RSS_KIB);

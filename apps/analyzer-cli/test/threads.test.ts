@@ -160,8 +160,10 @@ describe('the built binary', () => {
       if (!written) child.kill();
     }
     expect(await exited).toBe(0);
-    expect((JSON.parse(stdout) as { images: { familiar: string }[] }).images.map((i) => i.familiar)).toEqual([
-      'alpine:3.20',
-    ]);
+    expect(
+      (JSON.parse(stdout) as { files: { images: { familiar: string }[] }[] }).files[0]?.images.map(
+        (i) => i.familiar,
+      ),
+    ).toEqual(['alpine:3.20']);
   });
 });

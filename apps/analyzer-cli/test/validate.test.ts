@@ -10,8 +10,11 @@ import { ensureBuilt, runBin, runCli } from './helpers/cli.js';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const EXAMPLE = join(ROOT, 'examples', 'state');
 const INVALID = join(ROOT, 'examples', 'invalid');
-const VALID_SUMMARY =
-  'examples/state: valid: 3 managed images, 4 base images, 1 external image, 0 warnings\n';
+const VALID_SUMMARY = 'examples/state: valid: 3 managed images, 4 base images, 1 external image, 1 warning\n';
+/** The plan's one warning about examples/state: backstage's team workflow takes no pins. */
+const UNPINNED_WARNING =
+  'examples/state/images.yaml:5:3: warning: image "backstage": its rebuilds are unpinned: backstage.yml has no recorded inputs (run generate-state), so the build resolves its base tags itself instead of building on the digests that soaked\n' +
+  '  hint: declare a "pins" input in the workflow and build with --build-context per entry (see docs/rebuilds.md), then run generate-state\n';
 const MISSING_HINT =
   'hint: pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository\n';
 
@@ -35,9 +38,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'if-validate-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('image-factory validate (in-process)', () => {
-  it('accepts examples/state with a one-line summary on stdout and nothing on stderr', async () => {
+  it("accepts examples/state with a one-line summary on stdout and the plan's warning on stderr", async () => {
     const result = await runCli(['validate', '--state-dir', 'examples/state'], { cwd: ROOT });
-    expect(result).toEqual({ code: 0, stdout: VALID_SUMMARY, stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: VALID_SUMMARY, stderr: UNPINNED_WARNING });
   });
 
   it('takes the state directory from IMAGE_FACTORY_STATE_DIR', async () => {
@@ -107,9 +110,11 @@ describe('image-factory validate (in-process)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({
+      version: 1,
       valid: false,
       stateDir: join(INVALID, 'bad-duration'),
-      summary: { errors: 1, warnings: 0 },
+      // The same keys as for a valid state; the counts of images are unknown.
+      summary: { managedImages: null, baseImages: null, externalImages: null, errors: 1, warnings: 0 },
       problems: [
         {
           file: 'images.yaml',
@@ -129,10 +134,23 @@ describe('image-factory validate (in-process)', () => {
     const result = await runCli(['validate', '--json', '--state-dir', EXAMPLE], { cwd: ROOT });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
+      version: 1,
       valid: true,
       stateDir: EXAMPLE,
-      summary: { managedImages: 3, baseImages: 4, externalImages: 1, errors: 0, warnings: 0 },
-      problems: [],
+      summary: { managedImages: 3, baseImages: 4, externalImages: 1, errors: 0, warnings: 1 },
+      problems: [
+        {
+          file: 'images.yaml',
+          line: 5,
+          col: 3,
+          severity: 'warning',
+          code: 'unpinned-rebuild',
+          path: ['source', 'workflow'],
+          message:
+            'image "backstage": its rebuilds are unpinned: backstage.yml has no recorded inputs (run generate-state), so the build resolves its base tags itself instead of building on the digests that soaked',
+          hint: 'declare a "pins" input in the workflow and build with --build-context per entry (see docs/rebuilds.md), then run generate-state',
+        },
+      ],
     });
   });
 
@@ -166,7 +184,7 @@ describe('image-factory validate (built binary)', () => {
     expect(await runBin(['validate', '--state-dir', 'examples/state'], { cwd: ROOT })).toEqual({
       code: 0,
       stdout: VALID_SUMMARY,
-      stderr: '',
+      stderr: UNPINNED_WARNING,
     });
   });
 

@@ -12,16 +12,15 @@ import {
   writeFileAtomic,
 } from '@image-factory/state-schema';
 import { Command, CommanderError } from 'commander';
+import { displayPath, resolveStateDir, STATE_DIR_HELP } from '@image-factory/state-schema/state-dir';
 import { buildApp, CHART_ID } from './build-app.js';
 import { diffManifests, formatDiff } from './check.js';
 import { manifestHeader } from './header.js';
-import { displayPath } from './paths.js';
 import { renderManifest, synthManifests } from './render.js';
 import { stateRepoNotice } from './state-repo-notice.js';
 import { synthSummary } from './summary.js';
 
-/** The default state checkout: a sibling of the current directory. */
-export const DEFAULT_STATE_DIR = '../image-factory-state';
+export { DEFAULT_STATE_DIR } from '@image-factory/state-schema/state-dir';
 
 /** What the CLI reads from its environment. */
 export interface SynthEnvironment {
@@ -45,7 +44,7 @@ prints on stderr the number of objects and the estimated registry and git reques
 host, of the generated Warehouses' polling.
 
 Options:
-  --state-dir DIR  the state repository (default: $IMAGE_FACTORY_STATE_DIR, else ${DEFAULT_STATE_DIR})
+  --state-dir DIR  ${STATE_DIR_HELP}
   --out FILE       where to write (default: <state dir>/<settings output>, i.e. dist/image-factory.k8s.yaml);
                    - writes the manifest to stdout
   --check          write nothing; exit 1 with a summary when the file differs from what would be written
@@ -139,19 +138,23 @@ export async function runSynth(argv: readonly string[], io: SynthEnvironment): P
     );
   }
 
-  const flagDir = options.stateDir;
-  const envDir = io.env.IMAGE_FACTORY_STATE_DIR;
-  const stateDir = resolve(
-    io.cwd,
-    flagDir ?? (envDir !== undefined && envDir !== '' ? envDir : DEFAULT_STATE_DIR),
-  );
+  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const problems = (list: readonly StateProblem[]) => problemsText(list, stateDir, io.cwd);
 
-  const loaded = await loadState(stateDir);
+  const loaded = loadState(stateDir);
   if (!loaded.ok) {
     const errors = loaded.problems.filter((p) => p.severity === 'error').length;
+    // The loader names the missing directory; how to point at another one is this app's to say.
+    const shown = loaded.problems.map((p) =>
+      p.code === 'missing-directory'
+        ? {
+            ...p,
+            hint: 'pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository',
+          }
+        : p,
+    );
     return fail(
-      `${problems(loaded.problems)}error: the state in ${displayPath(stateDir, io.cwd)} is invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was written\n`,
+      `${problems(shown)}error: the state in ${displayPath(stateDir, io.cwd)} is invalid (${errors} ${errors === 1 ? 'error' : 'errors'}); nothing was written\n`,
     );
   }
   const notice = stateRepoNotice(loaded.state.stateRepoUrlSource);

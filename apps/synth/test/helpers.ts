@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type FactoryState, loadStateSync } from '@image-factory/state-schema';
+import { type FactoryState, loadState } from '@image-factory/state-schema';
 
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -52,7 +52,7 @@ export function exampleStates(): { readonly name: string; readonly dir: string }
 
 /** Loads a valid state or fails with its problems. */
 export function load(dir: string): { state: FactoryState; warnings: FactoryState['warnings'] } {
-  const result = loadStateSync(dir);
+  const result = loadState(dir);
   if (!result.ok)
     throw new Error(`${dir}: ${result.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n')}`);
   return { state: result.state, warnings: result.warnings };

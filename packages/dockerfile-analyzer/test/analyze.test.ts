@@ -398,6 +398,23 @@ describe('stages', () => {
     expect(result.problems[0]?.hint).toContain('write "builder"');
   });
 
+  it('FROM ${BASE_IMAGE} without ARG BASE_IMAGE says to declare the ARG (a build arg cannot set it)', () => {
+    const hint =
+      'BASE_IMAGE is not set: declare ARG BASE_IMAGE=<default> before the first FROM (a --build-arg sets only an ARG declared there)';
+    const blank = (result: ReturnType<typeof analyzeDockerfile>) =>
+      result.problems.filter((problem) => problem.code === 'EmptyBaseName');
+    const undeclared = analyze('FROM ${BASE_IMAGE}\n');
+    expect(blank(undeclared)).toMatchObject([{ line: 1, severity: 'error', hint }]);
+    // As in BuildKit, the build arg does not reach an ARG that is not declared.
+    const passed = analyzeDockerfile('FROM ${BASE_IMAGE}\n', { buildArgs: { BASE_IMAGE: 'alpine:3' } });
+    expect(blank(passed)).toMatchObject([{ line: 1, severity: 'error', hint }]);
+    // Declared, it takes the build arg.
+    const declared = analyzeDockerfile('ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n', {
+      buildArgs: { BASE_IMAGE: 'alpine:3' },
+    });
+    expect(declared.images.map((i) => i.reference)).toEqual([hub('library/alpine:3')]);
+  });
+
   it('numeric COPY --from is a stage index; out of range is an error', () => {
     expect(refs('FROM alpine:3\nFROM busybox:1\nCOPY --from=0 /a /b\n')).toEqual([
       hub('library/alpine:3'),

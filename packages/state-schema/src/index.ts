@@ -35,7 +35,7 @@ export {
 } from './json-schema.js';
 export type { StateLayout } from './layout.js';
 export { IMAGES_FILE, LAYOUT_DIRS, SETTINGS_FILE } from './layout.js';
-export { loadState, loadStateOrThrow, loadStateSync } from './loader.js';
+export { loadState } from './loader.js';
 export type {
   MigrationChange,
   MigrationMove,
@@ -67,7 +67,7 @@ export type {
   UpdateType,
   WebhookReceiverSettings,
 } from './model.js';
-export { formatProblem, problem, StateError, sortProblems } from './problems.js';
+export { formatProblem, problem, sortProblems } from './problems.js';
 export type { ImageReference, ReferenceParseResult } from './reference.js';
 export {
   BASE_IMAGE_NAME_MAX_LENGTH,
@@ -102,6 +102,13 @@ export { SettingsSchema } from './schema/settings.js';
 export { DEFAULT_SETTINGS, withoutDefaultWarnings } from './settings-loader.js';
 export { renderSettingsReference } from './settings-reference.js';
 export { renderSettingsTemplate } from './settings-template.js';
+export {
+  DEFAULT_STATE_DIR,
+  displayPath,
+  resolveStateDir,
+  STATE_DIR_ENV,
+  STATE_DIR_HELP,
+} from './state-dir.js';
 export type {
   BaseImageFileMatch,
   BaseImageInit,

@@ -10,7 +10,7 @@ import {
   type StateLayout,
 } from './layout.js';
 import type { FactoryState, LoadStateResult, StateProblem } from './model.js';
-import { problem, StateError, sortProblems } from './problems.js';
+import { problem, sortProblems } from './problems.js';
 import { listStateDir, openStateRoot, type Refusal, readStateText, type StateRoot } from './safe-fs.js';
 import { withoutDefaultWarnings } from './settings-loader.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -18,14 +18,11 @@ import { parseYamlSource, type YamlSource } from './yaml-source.js';
 /**
  * Loads and validates the state repository in `dir`: images.yaml, image-factory.yaml,
  * images/*.yaml and base-images/*.yaml (or the legacy state/ layout). Returns the merged model, or
- * every problem found (errors and warnings, sorted). Never throws for bad input.
+ * every problem found (errors and warnings, sorted). Never throws for bad input. A directory that
+ * does not exist is one problem with code `missing-directory` (`file: '.'`, its absolute path in the
+ * message): the app says how to point at the state (its flags, its environment).
  */
-export async function loadState(dir: string): Promise<LoadStateResult> {
-  return loadStateSync(dir);
-}
-
-/** Synchronous {@link loadState} (for the synth app). */
-export function loadStateSync(dir: string): LoadStateResult {
+export function loadState(dir: string): LoadStateResult {
   const root = openStateRoot(dir);
   if (root === undefined) {
     return {
@@ -37,7 +34,6 @@ export function loadStateSync(dir: string): LoadStateResult {
           { file: '.', line: 0, col: 0 },
           [],
           `state directory ${resolve(dir)} does not exist or is not a directory`,
-          'pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository',
         ),
       ],
     };
@@ -74,13 +70,6 @@ function limitProblems(sorted: StateProblem[]): StateProblem[] {
       'fix the problems above first: is this the right file?',
     ),
   ];
-}
-
-/** Like {@link loadStateSync}, but returns the state or throws {@link StateError} listing every problem. */
-export function loadStateOrThrow(dir: string): FactoryState {
-  const result = loadStateSync(dir);
-  if (!result.ok) throw new StateError(result.problems);
-  return result.state;
 }
 
 function readDocuments(root: StateRoot, problems: StateProblem[]): ReadDocuments {

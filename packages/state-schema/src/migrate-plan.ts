@@ -8,7 +8,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { detectLayout, IMAGES_FILE, LAYOUT_DIRS, SETTINGS_FILE } from './layout.js';
-import { loadStateSync } from './loader.js';
+import { loadState } from './loader.js';
 import {
   isOldExternalImageState,
   migrateBaseImageState,
@@ -69,7 +69,7 @@ export type MigrationPlanResult =
 
 /** Plans the migration of the state repository in `dir` (reads files, writes nothing). */
 export function planMigration(dir: string): MigrationPlanResult {
-  const loaded = loadStateSync(dir);
+  const loaded = loadState(dir);
   if (!loaded.ok) return { ok: false, problems: loaded.problems };
   // The state loaded, so its directory exists.
   const stateRoot = openStateRoot(dir) as StateRoot;

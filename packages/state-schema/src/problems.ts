@@ -1,19 +1,5 @@
 import type { StateProblem, StateProblemCode } from './model.js';
 
-/** Thrown by {@link loadStateOrThrow}: the state is invalid; `problems` lists every error and warning. */
-export class StateError extends Error {
-  override readonly name = 'StateError';
-  /** Every problem found, errors and warnings, sorted by file, line and column. */
-  readonly problems: readonly StateProblem[];
-  constructor(problems: readonly StateProblem[]) {
-    const errors = problems.filter((p) => p.severity === 'error');
-    super(
-      `invalid state (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}):\n${errors.map(formatProblem).join('\n')}`,
-    );
-    this.problems = problems;
-  }
-}
-
 /**
  * Formats a problem as `file:line:col: message`, or `file: message` when it concerns a whole file,
  * followed by `\n  hint: ...` when it has a hint. Warnings are prefixed `warning: `.

@@ -7,7 +7,7 @@ import {
   recordBaseImageDigest,
   UPDATE_HISTORY_LIMIT,
 } from '../src/base-image-digest.js';
-import { loadStateSync } from '../src/loader.js';
+import { loadState } from '../src/loader.js';
 import { stateDir } from './helpers.js';
 
 const OLD_TOOL = join(import.meta.dirname, '../../../examples/scenarios/old-tool/state/base-images');
@@ -91,7 +91,7 @@ describe('recordBaseImageDigest on the old tool files', () => {
   it('replaces None and updateHistory: [] and the state still loads without new problems', async () => {
     const text = readFileSync(join(OLD_TOOL, 'python-3.12-slim.yaml'), 'utf8');
     const dir = stateDir({ 'state/base-images/python-3.12-slim.yaml': text });
-    const before = loadStateSync(dir);
+    const before = loadState(dir);
     const file = 'state/base-images/python-3.12-slim.yaml';
     // `currentDigest: None`: the first digest seen is recorded, no change yet.
     const first = await recordBaseImageDigest(dir, file, { digest: d(6), checkedAt: '2026-01-04T00:00:00Z' });
@@ -113,7 +113,7 @@ describe('recordBaseImageDigest on the old tool files', () => {
       .split('\n')
       .filter((line) => !/^(currentDigest|previousDigest|lastChecked|lastUpdated|updateHistory):/.test(line));
     for (const line of untouched) expect(written.split('\n')).toContain(line);
-    const after = loadStateSync(dir);
+    const after = loadState(dir);
     expect(after.ok).toBe(before.ok);
     const problems = (r: typeof after) => (r.ok ? r.warnings : r.problems).map((p) => p.code).sort();
     expect(problems(after)).toEqual(problems(before));

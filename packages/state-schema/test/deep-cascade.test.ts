@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStateSync } from '../src/loader.js';
+import { loadState } from '../src/loader.js';
 import { formatProblem } from '../src/problems.js';
 import { stateDir } from './helpers.js';
 
@@ -32,14 +32,14 @@ function cascade(depth: number): string {
 // cascade is bounded by how many images images.yaml may hold (MAX_YAML_NODES: about 6,000).
 describe('security: deep cascades', () => {
   it('loads a 5,000-deep cascade (the largest fleet images.yaml holds) without overflowing the stack', () => {
-    const result = loadStateSync(cascade(5_000));
+    const result = loadState(cascade(5_000));
     if (!result.ok) throw new Error(result.problems.slice(0, 5).map(formatProblem).join('\n'));
     expect(result.state.managedImages).toHaveLength(5_000);
     expect(result.warnings).toEqual([]);
   }, 120_000);
 
   it('refuses a 20,000-image images.yaml with one positioned error, never a stack overflow', () => {
-    const result = loadStateSync(cascade(20_000));
+    const result = loadState(cascade(20_000));
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems;
     expect(problems.map(formatProblem)).toEqual([

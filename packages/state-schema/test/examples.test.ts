@@ -9,7 +9,7 @@ const INVALID = join(EXAMPLES, 'invalid');
 
 describe('examples/state', () => {
   it('is a valid state repository without warnings', async () => {
-    const result = await loadState(join(EXAMPLES, 'state'));
+    const result = loadState(join(EXAMPLES, 'state'));
     if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
     expect(result.warnings).toEqual([]);
     expect(result.state.managedImages.map((i) => i.name)).toEqual([
@@ -42,7 +42,7 @@ describe('examples/invalid', () => {
   it.each(cases)('%s: reports exactly the problems in expected.txt', async (name) => {
     const dir = join(INVALID, name);
     const expected = readFileSync(join(dir, 'expected.txt'), 'utf8');
-    const result = await loadState(dir);
+    const result = loadState(dir);
     expect(result.ok).toBe(false);
     const problems = result.ok ? result.warnings : result.problems;
     expect(problems.map((p) => `${formatProblem(p)}\n`).join('')).toBe(expected);

@@ -3,7 +3,7 @@
 // with a position: Kargo evaluates them in step configs and verification args, GitHub in workflows.
 import { describe, expect, it } from 'vitest';
 import { expressionDelimiterIn } from '../src/expression-text.js';
-import { loadStateSync } from '../src/loader.js';
+import { loadState } from '../src/loader.js';
 import type { LoadStateResult } from '../src/model.js';
 import { formatProblem } from '../src/problems.js';
 import { managedEntry, stateDir, withoutDefaultImageReminder } from './helpers.js';
@@ -36,7 +36,7 @@ describe('security', () => {
 `,
         ),
       });
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(result.ok).toBe(false);
       expect(lines(result)).toEqual([
         `images.yaml:11:12: image "api": updates[0].key contains "\${{", which Kargo and GitHub Actions evaluate as an expression (got "\${{ secret('github-workflow-token').token }}")\n${ERROR_HINT}`,
@@ -57,7 +57,7 @@ describe('security', () => {
       const text = field.startsWith('source.')
         ? base.replace('    dockerfile: Dockerfile\n', `    dockerfile: Dockerfile\n${extra}`)
         : `${base}${extra}`;
-      const result = loadStateSync(stateDir({ 'images.yaml': text }));
+      const result = loadState(stateDir({ 'images.yaml': text }));
       expect(result.ok).toBe(false);
       const errors = result.ok ? [] : result.problems.filter((p) => p.code === 'expression-delimiter');
       expect(errors.map((p) => [p.line, p.col, p.severity])).toEqual([[line, col, 'error']]);
@@ -80,7 +80,7 @@ stateRepo:
   url: https://github.com/acme/\${{ secrets.STATE }}.git
 `,
       });
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(result.ok).toBe(false);
       expect(lines(result).filter((line) => line.includes('"${{"'))).toEqual([
         `image-factory.yaml:4:5: a key of kargo.labels contains "\${{", which Kargo and GitHub Actions evaluate as an expression (got "\${{ x }}")\n${ERROR_HINT}`,
@@ -97,7 +97,7 @@ stateRepo:
   repoURL: *u
 `,
       });
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       const found = lines(result).filter((line) => line.includes('which Kargo'));
       expect(found.map((line) => line.split('\n')[0]?.replace(/, which.*/, ''))).toEqual([
         'images.yaml:1:9: images[0]: name contains "${{"',
@@ -118,7 +118,7 @@ stateRepo:
   allowTags: ^7\\.[0-9]+$
 `,
       });
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(lines(result)).toEqual([]);
       expect(result.ok).toBe(true);
     });
@@ -134,7 +134,7 @@ currentVersion: 1.0.0\${{ secrets.X }}
 `,
         'base-images/python-3.12-slim.yaml': BASE_STATE.replace('^3\\.12-slim$', '^3\\.12-slim${%x%}'),
       });
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(result.ok).toBe(false);
       expect(lines(result).filter((line) => line.includes('which Kargo'))).toEqual([
         `base-images/python-3.12-slim.yaml:3:12: allowTags contains "\${%", which Kargo evaluates as an expression (got "^3\\\\.12-slim\${%x%}")\n${ERROR_HINT}`,
@@ -159,7 +159,7 @@ updateHistory:
     tag: "\${%y%}"
 `,
       });
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(result.ok).toBe(true);
       expect(lines(result)).toEqual([
         `base-images/python-3.12-slim.yaml:5:10: warning: metadata.notes contains "\${{", which Kargo and GitHub Actions evaluate as an expression (got "\${{ secrets.X }}")\n${WARNING_HINT}`,
@@ -180,7 +180,7 @@ metadata:
   notes: \${{x}}
 `,
       });
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(
         (result.ok ? [] : result.problems)
           .filter((p) => p.code === 'expression-delimiter')

@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_ANALYSIS_IMAGE } from '../src/analysis-image.js';
-import { loadStateSync } from '../src/loader.js';
+import { loadState } from '../src/loader.js';
 import { type MigrationPlan, planMigration } from '../src/migrate-plan.js';
 import type { FactoryState } from '../src/model.js';
 import { formatProblem } from '../src/problems.js';
@@ -67,7 +67,7 @@ function generated(state: FactoryState): unknown {
 
 describe('planMigration on the old tool fixture', () => {
   const dir = clone(FIXTURE);
-  const before = loadStateSync(dir);
+  const before = loadState(dir);
   const plan = planOf(dir);
 
   it('moves every state file out of state/, except the old copies of base entries, which go', () => {
@@ -133,7 +133,7 @@ describe('planMigration on the old tool fixture', () => {
 
   it('gives a state that loads without warnings, generates the same, and plans nothing more', () => {
     apply(plan);
-    const after = loadStateSync(dir);
+    const after = loadState(dir);
     if (!after.ok || !before.ok) throw new Error('does not load');
     expect(after.warnings.map(formatProblem)).toEqual([]);
     expect(after.state.layout).toBe('current');

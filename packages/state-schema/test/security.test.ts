@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadStateSync, MAX_PROBLEMS } from '../src/loader.js';
+import { loadState, MAX_PROBLEMS } from '../src/loader.js';
 import type { LoadStateResult } from '../src/model.js';
 import { formatProblem, MAX_MESSAGE_LENGTH } from '../src/problems.js';
 import { parseImageReference } from '../src/reference.js';
@@ -67,7 +67,7 @@ describe('security', () => {
     it('refuses images.yaml linked to /dev/zero instead of reading until the process aborts', () => {
       const dir = stateDir({});
       symlinkSync('/dev/zero', join(dir, 'images.yaml'));
-      expect(errors(loadStateSync(dir))).toEqual([
+      expect(errors(loadState(dir))).toEqual([
         'images.yaml: images.yaml is a symbolic link leading outside the state directory\n' +
           '  hint: state files must be inside the state repository: replace the symbolic link by the file itself',
       ]);
@@ -78,7 +78,7 @@ describe('security', () => {
       mkdirSync(join(dir, 'images'));
       execFileSync('mkfifo', [join(dir, 'images/app.yaml')]);
       execFileSync('mkfifo', [join(dir, 'image-factory.yaml')]);
-      expect(errors(loadStateSync(dir))).toEqual([
+      expect(errors(loadState(dir))).toEqual([
         'image-factory.yaml: image-factory.yaml is a FIFO, not a regular file',
         'images/app.yaml: images/app.yaml is a FIFO, not a regular file',
       ]);
@@ -86,7 +86,7 @@ describe('security', () => {
 
     it('refuses a directory where a state file is expected', () => {
       const dir = stateDir({ 'images.yaml': '[]\n', 'base-images/x.yaml/nested': 'x' });
-      expect(errors(loadStateSync(dir))).toEqual([
+      expect(errors(loadState(dir))).toEqual([
         'base-images/x.yaml: base-images/x.yaml is a directory, not a regular file',
       ]);
     });
@@ -94,7 +94,7 @@ describe('security', () => {
     it('never echoes a refused file: image-factory.yaml linked to /proc/self/environ', () => {
       const dir = stateDir({ 'images.yaml': '[]\n' });
       symlinkSync('/proc/self/environ', join(dir, 'image-factory.yaml'));
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(errors(result)).toEqual([
         'image-factory.yaml: image-factory.yaml is a symbolic link leading outside the state directory\n' +
           '  hint: state files must be inside the state repository: replace the symbolic link by the file itself',
@@ -108,7 +108,7 @@ describe('security', () => {
       symlinkSync(secret, join(current, 'images'));
       mkdirSync(join(current, 'base-images'));
       symlinkSync(join(secret, 'x.yaml'), join(current, 'base-images/x.yaml'));
-      expect(errors(loadStateSync(current))).toEqual([
+      expect(errors(loadState(current))).toEqual([
         'base-images/x.yaml: base-images/x.yaml is a symbolic link leading outside the state directory\n' +
           '  hint: state files must be inside the state repository: replace the symbolic link by the file itself',
         'images: images is a symbolic link leading outside the state directory\n' +
@@ -118,7 +118,7 @@ describe('security', () => {
       const legacy = stateDir({ 'images.yaml': managedEntry('app') });
       mkdirSync(join(legacy, 'state'));
       symlinkSync(secret, join(legacy, 'state/images'));
-      expect(errors(loadStateSync(legacy))).toEqual([
+      expect(errors(loadState(legacy))).toEqual([
         'state/images: state/images is a symbolic link leading outside the state directory\n' +
           '  hint: state files must be inside the state repository: replace the symbolic link by the file itself',
       ]);
@@ -127,7 +127,7 @@ describe('security', () => {
       mkdirSync(join(secretState, 'images'));
       writeFileSync(join(secretState, 'images/app.yaml'), APP_STATE);
       symlinkSync(secretState, join(legacyRoot, 'state'));
-      expect(errors(loadStateSync(legacyRoot))).toEqual([
+      expect(errors(loadState(legacyRoot))).toEqual([
         'state/images: state/images is a symbolic link leading outside the state directory\n' +
           '  hint: state files must be inside the state repository: replace the symbolic link by the file itself',
       ]);
@@ -137,7 +137,7 @@ describe('security', () => {
       const dir = stateDir({ 'images.yaml': managedEntry('app'), 'shared/app.yaml': APP_STATE });
       mkdirSync(join(dir, 'images'));
       symlinkSync('../shared/app.yaml', join(dir, 'images/app.yaml'));
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(problemLines(result)).toEqual([]);
       expect(result.ok && result.state.managedImages[0]?.state?.discoveryStatus).toBe('success');
     });
@@ -153,7 +153,7 @@ describe('security', () => {
       });
       symlinkSync(join(secret, 'VERSION'), join(dir, 'local/app/VERSION'));
       execFileSync('mkfifo', [join(dir, 'local/app/fifo.patch')]);
-      expect(errors(loadStateSync(dir))).toEqual([
+      expect(errors(loadState(dir))).toEqual([
         'images.yaml:8:27: image "app": local.patchFiles[1] local/app/fifo.patch is a FIFO, not a regular file',
         'images.yaml:8:39: image "app": local.patchFiles[2] local/app/gone.patch does not exist in the state repository\n' +
           '  hint: paths in local are relative to local.dir (local/app)',
@@ -164,15 +164,15 @@ describe('security', () => {
 
     it(`caps every state file at ${MAX_STATE_FILE_BYTES} bytes, naming the file and the cap`, () => {
       const dir = stateDir({ 'images.yaml': `#${'x'.repeat(MAX_STATE_FILE_BYTES - 2)}\n` });
-      expect(loadStateSync(dir).ok).toBe(true);
+      expect(loadState(dir).ok).toBe(true);
       writeFileSync(join(dir, 'images.yaml'), `#${'x'.repeat(MAX_STATE_FILE_BYTES - 1)}\n`);
-      expect(errors(loadStateSync(dir))).toEqual([
+      expect(errors(loadState(dir))).toEqual([
         'images.yaml: images.yaml is larger than the 4 MiB limit for a state file\n' +
           '  hint: state files are small YAML documents: is this the right file?',
       ]);
       // A sparse 8 GiB file costs nothing to make and is refused without being read.
       truncateSync(join(dir, 'images.yaml'), 8 * 1024 ** 3);
-      expect(errors(loadStateSync(dir))[0]).toMatch(/larger than the 4 MiB limit/);
+      expect(errors(loadState(dir))[0]).toMatch(/larger than the 4 MiB limit/);
     });
 
     it('the reader stops one byte past the cap even when the size it was told is wrong', () => {
@@ -191,7 +191,7 @@ describe('security', () => {
   describe('YAML aliases', () => {
     it('reports an undefined alias with its position instead of an unexpected error', () => {
       const dir = stateDir({ 'images.yaml': `${managedEntry('app')}  rebuildDelay: *seen\n` });
-      expect(errors(loadStateSync(dir))).toEqual([
+      expect(errors(loadState(dir))).toEqual([
         'images.yaml:7:17: YAML syntax error: alias *seen has no anchor &seen before it\n' +
           '  hint: an alias repeats a node anchored earlier in the same file: define the anchor first, or write the value',
       ]);
@@ -223,7 +223,7 @@ describe('security', () => {
     it('loads many ordinary aliases', () => {
       const entries = [`${managedEntry('app0')}  rebuildDelay: &delay 2h\n`];
       for (let i = 1; i < 300; i++) entries.push(`${managedEntry(`app${i}`)}  rebuildDelay: *delay\n`);
-      const result = loadStateSync(stateDir({ 'images.yaml': entries.join('') }));
+      const result = loadState(stateDir({ 'images.yaml': entries.join('') }));
       expect(problemLines(result)).toEqual([]);
       expect(result.ok && result.state.managedImages.every((image) => image.rebuildDelay === '2h')).toBe(
         true,
@@ -242,7 +242,7 @@ describe('security', () => {
         'name: app\nenrolledAt: "2024-01-01T00:00:00Z"\nlastDiscovery: "2024-06-01T00:00:00Z"\n' +
           'discoveryStatus: success\nbaseImages: []\nlastBuilt: "2024-05-01T00:00:00Z" # built when last seen\n',
       );
-      const result = loadStateSync(dir);
+      const result = loadState(dir);
       expect(problemLines(result)).toEqual([]);
       expect(result.ok && result.state.managedImages[0]?.state?.lastBuilt).toBe('2024-05-01T00:00:00Z');
     });
@@ -281,7 +281,7 @@ describe('security', () => {
       const dir = stateDir({ 'images.yaml': managedEntry('app') });
       mkdirSync(join(dir, 'images'));
       writeFileSync(join(dir, 'images/app.yaml'), bytes);
-      expect(errors(loadStateSync(dir))).toEqual([
+      expect(errors(loadState(dir))).toEqual([
         'images/app.yaml:3:22: images/app.yaml is not valid UTF-8 (byte 0xe9)\n' +
           '  hint: save the file as UTF-8 (state files are never rewritten with replacement characters)',
       ]);
@@ -301,7 +301,7 @@ describe('security', () => {
       const dir = stateDir({ 'images.yaml': managedEntry('app') });
       mkdirSync(join(dir, 'images'));
       writeFileSync(join(dir, 'images/app.yaml'), Buffer.from(`\ufeff${APP_STATE}`, 'utf16le'));
-      expect(errors(loadStateSync(dir))).toEqual([
+      expect(errors(loadState(dir))).toEqual([
         'images/app.yaml:1:1: images/app.yaml is UTF-16 encoded: state files are UTF-8\n  hint: save the file as UTF-8',
       ]);
       writeFileSync(join(dir, 'images/app.yaml'), `\ufeff${APP_STATE}`);
@@ -333,19 +333,19 @@ describe('security', () => {
         (_, i) =>
           `${managedEntry(`app-${i}`)}  rebuildDelay: 24h\n  updates:\n    - repo: acme/deploy\n      path: apps/app-${i}/values.yaml\n      type: yaml-update\n      key: image.tag\n`,
       );
-      const big = loadStateSync(stateDir({ 'images.yaml': entries.join('') }));
+      const big = loadState(stateDir({ 'images.yaml': entries.join('') }));
       expect(problemLines(big)).toEqual([]);
       expect(big.ok && big.state.managedImages).toHaveLength(2000);
     });
 
     it(`returns at most ${MAX_PROBLEMS} problems and counts the rest, each message at most ${MAX_MESSAGE_LENGTH} characters`, () => {
-      const result = loadStateSync(stateDir({ 'images.yaml': '- x\n'.repeat(1500) }));
+      const result = loadState(stateDir({ 'images.yaml': '- x\n'.repeat(1500) }));
       const lines = problemLines(result);
       expect(lines).toHaveLength(MAX_PROBLEMS + 1);
       expect(lines.at(-1)).toBe(
         'images.yaml: 500 more problems omitted (the next one in images.yaml)\n  hint: fix the problems above first: is this the right file?',
       );
-      const long = loadStateSync(stateDir({ 'images.yaml': `- name: ${'x'.repeat(50_000)}\n` }));
+      const long = loadState(stateDir({ 'images.yaml': `- name: ${'x'.repeat(50_000)}\n` }));
       const problems = long.ok ? [] : long.problems;
       expect(problems.length).toBeGreaterThan(0);
       for (const p of problems) {
@@ -471,7 +471,7 @@ currentVersion: "1.0"
           '  repository: acme/app\r\n  source:\r\n    repo: acme/app\r\n    dockerfile: Dockerfile\r\n' +
           'baseImages:\r\n  - a # kept\r\n  - c\r\ncurrentVersion: "1.0"\r\n',
       );
-      expect(problemLines(loadStateSync(dir))).toEqual([]);
+      expect(problemLines(loadState(dir))).toEqual([]);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANALYZER_CLI_VERSION, DEFAULT_ANALYSIS_IMAGE } from '../src/analysis-image.js';
-import { loadStateSync } from '../src/loader.js';
+import { loadState } from '../src/loader.js';
 import type { FactoryState, LoadStateResult, StateProblem } from '../src/model.js';
 import { formatProblem } from '../src/problems.js';
 import { managedEntry, stateDir } from './helpers.js';
@@ -23,7 +23,7 @@ describe('the default analysis image', () => {
   });
 
   it('is used, with a warning saying how to override or mirror it, when there is no settings file', () => {
-    const result = loadStateSync(stateDir(ENROLLED));
+    const result = loadState(stateDir(ENROLLED));
     expect(valid(result).settings.analysis.image).toBe(DEFAULT_ANALYSIS_IMAGE);
     const warnings = problemsOf(result).filter((p) => p.code === 'default-value');
     expect(warnings.map(formatProblem)).toEqual([
@@ -34,7 +34,7 @@ describe('the default analysis image', () => {
   });
 
   it('points at the analysis block when it exists without image, at the file otherwise', () => {
-    const withBlock = loadStateSync(
+    const withBlock = loadState(
       stateDir({
         ...ENROLLED,
         'image-factory.yaml': 'kargo:\n  project: x\nanalysis:\n  imagePullSecrets: [pull]\n',
@@ -43,9 +43,7 @@ describe('the default analysis image', () => {
     expect(problemsOf(withBlock).map((p) => `${p.file}:${p.line}:${p.col} ${p.code}`)).toEqual([
       'image-factory.yaml:3:1 default-value',
     ]);
-    const withoutBlock = loadStateSync(
-      stateDir({ ...ENROLLED, 'image-factory.yaml': 'kargo:\n  project: x\n' }),
-    );
+    const withoutBlock = loadState(stateDir({ ...ENROLLED, 'image-factory.yaml': 'kargo:\n  project: x\n' }));
     expect(problemsOf(withoutBlock).map((p) => `${p.file}:${p.line}:${p.col} ${p.code}`)).toEqual([
       'image-factory.yaml:1:1 default-value',
     ]);
@@ -53,7 +51,7 @@ describe('the default analysis image', () => {
 
   it('is not warned about when analysis.image is set, even to the default', () => {
     for (const image of ['registry.example.com/mirror/analyzer-cli:1.2.3', DEFAULT_ANALYSIS_IMAGE]) {
-      const result = loadStateSync(
+      const result = loadState(
         stateDir({ ...ENROLLED, 'image-factory.yaml': `analysis:\n  image: ${image}\n` }),
       );
       expect(problemsOf(result)).toEqual([]);
@@ -62,7 +60,7 @@ describe('the default analysis image', () => {
   });
 
   it('is not warned about beside errors', () => {
-    const result = loadStateSync(stateDir({ 'images.yaml': managedEntry('app', '  rebuildDelay: soon\n') }));
+    const result = loadState(stateDir({ 'images.yaml': managedEntry('app', '  rebuildDelay: soon\n') }));
     expect(result.ok).toBe(false);
     expect(problemsOf(result).map((p) => p.code)).toEqual(['invalid-duration']);
   });
@@ -70,7 +68,7 @@ describe('the default analysis image', () => {
 
 describe('analysis job resources', () => {
   it('default to 250m CPU / 512Mi requested and 1Gi of memory at most', () => {
-    const state = valid(loadStateSync(stateDir(ENROLLED)));
+    const state = valid(loadState(stateDir(ENROLLED)));
     expect(state.settings.analysis.resources).toEqual({
       requests: { cpu: '250m', memory: '512Mi' },
       limits: { memory: '1Gi' },
@@ -79,7 +77,7 @@ describe('analysis job resources', () => {
 
   it('are settings, checked as Kubernetes quantities', () => {
     const settings = (resources: string) =>
-      loadStateSync(
+      loadState(
         stateDir({
           ...ENROLLED,
           'image-factory.yaml': `analysis:\n  image: ghcr.io/acme/a:1\n  resources:\n${resources}`,
@@ -102,7 +100,7 @@ describe('analysis job resources', () => {
 describe('platforms and digest keys', () => {
   it('reads warehouses.platform, a base entry platform and an updates[] digestKey', () => {
     const state = valid(
-      loadStateSync(
+      loadState(
         stateDir({
           'images.yaml': `${managedEntry(
             'app',
@@ -126,7 +124,7 @@ describe('platforms and digest keys', () => {
   });
 
   it('refuses a platform Kargo v1.11 does not accept (a variant)', () => {
-    const result = loadStateSync(
+    const result = loadState(
       stateDir({ ...ENROLLED, 'image-factory.yaml': 'warehouses:\n  platform: linux/arm64/v8\n' }),
     );
     expect(problemsOf(result).map(formatProblem)).toEqual([

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStateSync } from '../src/loader.js';
+import { loadState } from '../src/loader.js';
 import { parseImageReference } from '../src/reference.js';
 import {
   applyManagedImageStateUpdate,
@@ -109,7 +109,7 @@ currentDigest: ${DIGEST}
       baseImages: ['python-3.12-slim'],
       discoveryStatus: 'success',
     });
-    const result = loadStateSync(dir);
+    const result = loadState(dir);
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.state.managedImages[0]?.baseImages).toEqual(['python-3.12-slim']);
   });
@@ -129,7 +129,7 @@ currentDigest: ${DIGEST}
     expect(readFileSync(join(dir, 'images/app.yaml'), 'utf8')).toBe(
       `name: app\nbaseImages: [alpine-3.20, python-3.12-slim]\ncurrentVersion: "1.0"\ncurrentDigest: ${DIGEST}\nbuiltOn:\n  alpine-3.20: ${alpine}\n  python-3.12-slim: ${python}\nlastBuilt: "2024-06-01T00:00:00Z"\n`,
     );
-    const result = loadStateSync(dir);
+    const result = loadState(dir);
     if (!result.ok) throw new Error('does not load');
     expect(result.state.managedImages[0]?.state?.builtOn).toEqual({
       'alpine-3.20': alpine,
@@ -143,7 +143,7 @@ currentDigest: ${DIGEST}
       'image-factory.yaml': 'analysis:\n  image: ghcr.io/acme/analyzer:1.0\n',
       'images/app.yaml': 'name: app\nbuiltOn:\n  python-3.12-slim: sha256:ABC\n',
     });
-    const result = loadStateSync(dir);
+    const result = loadState(dir);
     if (!result.ok) throw new Error('does not load');
     expect(result.state.managedImages[0]?.state?.builtOn).toBeUndefined();
     expect(result.warnings.map((w) => [w.file, w.line, w.severity])).toEqual([
@@ -224,7 +224,7 @@ describe('findBaseImageFile / ensureBaseImageFile', () => {
     expect(readFileSync(join(dir, created.file), 'utf8')).toBe(
       'name: distroless-python3-debian12-latest\nimage: gcr.io/distroless/python3-debian12:latest\nfirstDiscovered: "2024-06-01T00:00:00Z"\n',
     );
-    const result = loadStateSync(dir);
+    const result = loadState(dir);
     expect(result.ok).toBe(true);
   });
 

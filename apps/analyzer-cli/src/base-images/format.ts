@@ -1,17 +1,7 @@
-// Output of `image-factory base-images`: JSON for machines, a table for people, diagnostics lines.
+// The JSON output of `image-factory base-images` (the text formatters are in commands/base-images.ts).
 
-import type {
-  DockerfileAnalysis,
-  DockerfileImage,
-  DockerfileProblem,
-} from '@image-factory/dockerfile-analyzer';
-
-/** What is printed for one file. */
-export interface FileReport {
-  readonly file: string;
-  readonly images: readonly DockerfileImage[];
-  readonly problems: readonly DockerfileProblem[];
-}
+import type { DockerfileAnalysis, DockerfileProblem } from '@image-factory/dockerfile-analyzer';
+import { BASE_IMAGES_JSON_VERSION, type FileReport } from '../commands/base-images.js';
 
 /** The report of a file that could not be read. */
 export function unreadableReport(file: string, error: string): FileReport {
@@ -35,18 +25,18 @@ export function analysisReport(file: string, analysis: DockerfileAnalysis): File
 }
 
 /**
- * The JSON array printed for several files, `[{"file","images","problems"}, ...]`, rendered a batch
- * of files at a time: one JSON.stringify of the batch (its elements come out indented as array
- * elements) instead of a stringify and a re-indent per file.
+ * The JSON document, `{"version": 1, "files": [{"file","images","problems"}, ...]}` (an array
+ * whatever the number of files), rendered a batch of files at a time: one JSON.stringify of the
+ * batch, its lines indented into the document, instead of one stringify per file.
  */
-export class JsonArrayReport {
+export class JsonFilesReport {
   private readonly batch: FileReport[] = [];
   private rendered = 0;
   constructor(private readonly batchSize = 50) {}
 
-  /** The opening of the array. */
+  /** The opening of the document. */
   start(): string {
-    return '[\n';
+    return `{\n  "version": ${BASE_IMAGES_JSON_VERSION},\n  "files": [`;
   }
 
   /** Adds a file; returns the text of a completed batch, or '' while the batch fills. */
@@ -55,76 +45,20 @@ export class JsonArrayReport {
     return this.batch.length >= this.batchSize ? this.render() : '';
   }
 
-  /** The rest of the array and its end. */
+  /** The rest of the array and the end of the document. */
   end(): string {
-    return `${this.render()}\n]\n`;
+    const rest = this.render();
+    return this.rendered === 0 ? ']\n}\n' : `${rest}\n  ]\n}\n`;
   }
 
   private render(): string {
     if (this.batch.length === 0) return '';
-    const entries = this.batch.map((report) => ({
-      file: report.file,
-      images: report.images,
-      problems: report.problems,
-    }));
-    const array = JSON.stringify(entries, null, 2);
-    const text = `${this.rendered > 0 ? ',\n' : ''}${array.slice(2, -2)}`;
+    const entries = this.batch.map(({ file, images, problems }) => ({ file, images, problems }));
+    // JSON text has no raw line breaks inside strings: indenting every line nests the entries.
+    const lines = JSON.stringify(entries, null, 2).slice(2, -2).replace(/\n/g, '\n  ');
+    const text = `${this.rendered > 0 ? ',' : ''}\n  ${lines}`;
     this.rendered += this.batch.length;
     this.batch.length = 0;
     return text;
   }
-}
-
-/** The JSON printed for a single file: `{"images":[...],"problems":[...]}`. */
-export function jsonReport(report: FileReport): string {
-  return JSON.stringify({ images: report.images, problems: report.problems }, null, 2);
-}
-
-/** One diagnostic line per problem: `file:line: severity: message [Code]` (+ hint). */
-export function diagnosticLines(report: FileReport, severities: ReadonlySet<string>): string {
-  let out = '';
-  for (const problem of report.problems) {
-    if (!severities.has(problem.severity)) continue;
-    const where = problem.line > 0 ? `${report.file}:${problem.line}` : report.file;
-    out += `${where}: ${problem.severity}: ${problem.message} [${problem.code}]\n`;
-    if (problem.hint) out += `  hint: ${problem.hint}\n`;
-  }
-  return out;
-}
-
-/** A readable table of the images of one file. */
-export function tableReport(report: FileReport): string {
-  const errors = report.problems.filter((p) => p.severity === 'error').length;
-  const warnings = report.problems.length - errors;
-  const counts = [
-    plural(report.images.length, 'image'),
-    ...(errors > 0 ? [plural(errors, 'error')] : []),
-    ...(warnings > 0 ? [plural(warnings, 'warning')] : []),
-  ];
-  let out = `${report.file}: ${counts.join(', ')}\n`;
-  if (report.images.length === 0) return out;
-  const rows = [
-    ['LINE', 'SOURCE', 'STAGE', 'PLATFORM', 'REFERENCE', ''],
-    ...report.images.map((image) => [
-      image.lines.join(','),
-      image.onbuild ? `${image.source} (onbuild)` : image.source,
-      image.stage,
-      image.platform,
-      image.reference,
-      image.reachable ? '' : '(not built for the target)',
-    ]),
-  ];
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  for (const row of rows) {
-    out += `  ${row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd()}\n`;
-  }
-  return out;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

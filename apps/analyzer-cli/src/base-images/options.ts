@@ -1,16 +1,8 @@
 // Turning `base-images` flags into analyzer options, with usage errors for malformed values.
 
 import { type AnalyzeOptions, parsePlatform } from '@image-factory/dockerfile-analyzer';
+import type { BaseImagesOptions } from '../commands/base-images.js';
 import { UsageError } from '../errors.js';
-
-/** The flags of `image-factory base-images` as commander hands them over. */
-export interface BaseImagesFlags {
-  readonly buildArg?: readonly string[];
-  readonly target?: string;
-  readonly platform?: string;
-  readonly buildPlatform?: string;
-  readonly json?: boolean;
-}
 
 /**
  * `--build-arg NAME=value` pairs (repeatable). Like `docker build`, a bare `NAME` takes its value
@@ -38,7 +30,7 @@ export function parseBuildArgs(
 
 /** Analyzer options from the flags; throws {@link UsageError} for an invalid platform. */
 export function analyzeOptions(
-  flags: BaseImagesFlags,
+  flags: BaseImagesOptions,
   env: Readonly<Record<string, string | undefined>>,
 ): AnalyzeOptions {
   for (const [flag, value] of [

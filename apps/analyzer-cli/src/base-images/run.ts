@@ -1,17 +1,15 @@
-// `image-factory base-images`: analyse Dockerfiles and print the images they depend on.
+// `image-factory base-images`: analyse Dockerfiles and stream the report (commands/base-images.ts runs it).
 
 import { type AnalyzeOptions, analyzeDockerfile } from '@image-factory/dockerfile-analyzer';
-import { ChunkedWriter, type CliIO } from '../io.js';
 import {
-  analysisReport,
-  diagnosticLines,
+  type BaseImagesOptions,
   type FileReport,
-  JsonArrayReport,
-  jsonReport,
-  tableReport,
-  unreadableReport,
-} from './format.js';
-import { analyzeOptions, type BaseImagesFlags } from './options.js';
+  formatBaseImages,
+  formatBaseImagesProblems,
+} from '../commands/base-images.js';
+import { ChunkedWriter, type CliIO } from '../io.js';
+import { analysisReport, JsonFilesReport, unreadableReport } from './format.js';
+import { analyzeOptions } from './options.js';
 import { type FileContent, readFile } from './read-files.js';
 
 /**
@@ -40,15 +38,12 @@ interface Run {
  * (warnings do not fail), 1 otherwise or when the reader of the report went away. Throws a
  * UsageError for malformed flags (exit code 2).
  */
-export async function runBaseImages(
-  files: readonly string[],
-  flags: BaseImagesFlags,
-  io: CliIO,
-): Promise<number> {
+export async function writeBaseImagesReport(flags: BaseImagesOptions, io: CliIO): Promise<number> {
   const options = analyzeOptions(flags, io.env);
   const stdout = new ChunkedWriter(io.stdout);
   const stderr = new ChunkedWriter(io.stderr);
   try {
+    const { files } = flags;
     return await analyseAll({ files, options, json: flags.json === true, cwd: io.cwd, stdout, stderr });
   } finally {
     stdout.dispose();
@@ -57,7 +52,7 @@ export async function runBaseImages(
 }
 
 async function analyseAll({ files, options, json, cwd, stdout, stderr }: Run): Promise<number> {
-  const array = json && files.length > 1 ? new JsonArrayReport() : undefined;
+  const array = json ? new JsonFilesReport() : undefined;
   let failed = false;
   if (array) stdout.write(array.start());
   const batch: FileContent[] = [];
@@ -70,12 +65,8 @@ async function analyseAll({ files, options, json, cwd, stdout, stderr }: Run): P
       ? analysisReport(content.file, analyzeDockerfile(content.text, options))
       : unreadableReport(content.file, content.error);
     if (report.problems.some((problem) => problem.severity === 'error')) failed = true;
-    const out = array
-      ? array.add(report)
-      : json
-        ? `${jsonReport(report)}\n`
-        : `${index > 0 ? '\n' : ''}${tableReport(report)}`;
-    const diagnostics = diagnosticLines(report, json ? ERRORS : ALL);
+    const out = array ? array.add(report) : `${index > 0 ? '\n' : ''}${formatBaseImages(report, cwd)}`;
+    const diagnostics = formatBaseImagesProblems(report, json ? ERRORS : ALL, cwd);
     const waitOut = out === '' ? undefined : stdout.write(out);
     if (waitOut) await waitOut;
     const waitErr = diagnostics === '' ? undefined : stderr.write(diagnostics);

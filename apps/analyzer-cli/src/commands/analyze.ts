@@ -1,22 +1,17 @@
 import { Option } from 'commander';
+import type { CliIO } from '../io.js';
+import type { AnalyzeJobOptions, AnalyzeJobResult } from '../lib/analyze-job.js';
+import { integerOption } from '../options.js';
 import type { RegisterCommand } from '../program.js';
 
-interface AnalyzeFlags {
-  image: string;
-  tag: string;
-  digest: string;
-  dockerfile: string;
-  sourceRepo: string;
-  sourceProvider: string;
-  gitRepo: string;
-  gitBranch: string;
-  gitCommit: string;
-  builtAt: string;
-  builtOn: string;
-  stateRepo: string;
-  stateBranch: string;
-  pushAttempts: string;
-  json?: boolean;
+/** The `version` of `analyze --json` (raised when a field changes meaning or is removed). */
+export const ANALYZE_JSON_VERSION = 1;
+
+/** Options of `image-factory analyze`: the job's arguments (as the AnalysisTemplate passes them) and the CLI's. */
+export interface AnalyzeOptions extends AnalyzeJobOptions {
+  /** Push attempts before failing, 1 to 20. */
+  readonly pushAttempts: number;
+  readonly json?: boolean | undefined;
 }
 
 /** `image-factory analyze`: the Kargo analysis job (see lib/analyze-job.ts). */
@@ -58,10 +53,13 @@ export const registerAnalyze: RegisterCommand = (program, ctx) => {
     )
     .requiredOption('--state-repo <url>', 'git URL of the state repository')
     .option('--state-branch <branch>', 'branch of the state repository', 'main')
-    .option(
-      '--push-attempts <n>',
-      'push attempts (fetching and replaying the update in between) before failing',
-      '5',
+    .addOption(
+      new Option(
+        '--push-attempts <n>',
+        'push attempts (fetching and replaying the update in between) before failing',
+      )
+        .argParser(integerOption('--push-attempts', 1, 20))
+        .default(5),
     )
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -81,54 +79,42 @@ Order of versions: a tag lower than the recorded currentVersion (both SemVer), e
 before the recorded lastBuilt (--built-at), is not recorded (exit 0, "not recorded: <why>");
 when neither tells, the job records its tag and warns.`,
     )
-    .action(async (flags: AnalyzeFlags) => {
-      const [{ runAnalyzeJob }, { clockFromEnv }, { UsageError }] = await Promise.all([
-        import('../lib/analyze-job.js'),
-        import('../lib/clock-env.js'),
-        import('../errors.js'),
-      ]);
-      const attempts = Number(flags.pushAttempts);
-      if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20) {
-        throw new UsageError(`--push-attempts "${flags.pushAttempts}" must be a whole number from 1 to 20`);
-      }
-      const { io } = ctx;
-      const result = await runAnalyzeJob(
-        {
-          image: flags.image,
-          tag: flags.tag,
-          digest: flags.digest,
-          dockerfile: flags.dockerfile,
-          sourceRepo: flags.sourceRepo,
-          sourceProvider: flags.sourceProvider,
-          gitRepo: flags.gitRepo,
-          gitBranch: flags.gitBranch,
-          gitCommit: flags.gitCommit,
-          builtAt: flags.builtAt,
-          builtOn: flags.builtOn,
-          stateRepo: flags.stateRepo,
-          stateBranch: flags.stateBranch,
-        },
-        {
-          env: io.env,
-          cwd: io.cwd,
-          clock: clockFromEnv(io.env),
-          log: (line) => io.stderr.write(`image-factory: ${line}\n`),
-          maxPushAttempts: attempts,
-        },
-      );
-      if (flags.json) {
-        io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        return;
-      }
-      const bases = result.baseImages.length > 0 ? result.baseImages.join(', ') : '(none)';
-      let line: string;
-      if (result.superseded !== undefined) {
-        line = `${result.image} ${flags.tag}: not recorded: ${result.superseded}`;
-      } else if (result.commit === undefined) {
-        line = `${result.image} ${flags.tag}: no change (base images: ${bases})`;
-      } else {
-        line = `${result.image} ${flags.tag}: committed ${result.commit.slice(0, 12)} to ${flags.stateBranch} (base images: ${bases}; changed: ${result.files.join(', ')})`;
-      }
-      io.stdout.write(`${line}\n`);
+    .action(async (options: AnalyzeOptions) => {
+      ctx.setExitCode(await runAnalyze(options, ctx.io));
     });
 };
+
+/**
+ * Runs the analysis job and returns its exit code: 0 recorded (or nothing to record); a failed step
+ * throws a CliError (exit 1).
+ */
+export async function runAnalyze(options: AnalyzeOptions, io: CliIO): Promise<number> {
+  const { runAnalyzeJob, clockFromEnv } = await import('../analyze/index.js');
+  const { pushAttempts, json, ...job } = options;
+  const result = await runAnalyzeJob(job, {
+    env: io.env,
+    cwd: io.cwd,
+    clock: clockFromEnv(io.env),
+    log: (line) => io.stderr.write(`image-factory: ${line}\n`),
+    maxPushAttempts: pushAttempts,
+  });
+  io.stdout.write(
+    json
+      ? `${JSON.stringify({ version: ANALYZE_JSON_VERSION, ...result }, null, 2)}\n`
+      : formatAnalyze(result, options),
+  );
+  return 0;
+}
+
+/** The one line `analyze` prints: what was recorded, or why nothing was. */
+export function formatAnalyze(
+  result: AnalyzeJobResult,
+  options: Pick<AnalyzeOptions, 'tag' | 'stateBranch'>,
+): string {
+  const bases = result.baseImages.length > 0 ? result.baseImages.join(', ') : '(none)';
+  const { image } = result;
+  const { tag, stateBranch } = options;
+  if (result.superseded !== undefined) return `${image} ${tag}: not recorded: ${result.superseded}\n`;
+  if (result.commit === undefined) return `${image} ${tag}: no change (base images: ${bases})\n`;
+  return `${image} ${tag}: committed ${result.commit.slice(0, 12)} to ${stateBranch} (base images: ${bases}; changed: ${result.files.join(', ')})\n`;
+}

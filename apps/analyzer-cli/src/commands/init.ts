@@ -1,7 +1,16 @@
+import { resolve } from 'node:path';
+import type { CliIO } from '../io.js';
 import type { RegisterCommand } from '../program.js';
 
-interface InitFlags {
-  json?: boolean;
+/** The `version` of `init --json` (raised when a field changes meaning or is removed). */
+export const INIT_JSON_VERSION = 1;
+
+/** Options of `image-factory init`. */
+export interface InitOptions {
+  /** Where to create the state repository, as given (created when missing). */
+  readonly dir: string;
+  /** `--json`: `{"version": 1, "dir", "written": [...]}` on stdout. */
+  readonly json?: boolean | undefined;
 }
 
 /** `image-factory init [dir]`: a new, minimal state repository. */
@@ -13,22 +22,25 @@ export const registerInit: RegisterCommand = (program, ctx) => {
     )
     .argument('[dir]', 'directory to create it in (created when missing)', '.')
     .option('--json', 'print the files written as JSON')
-    .action(async (dir: string, flags: InitFlags) => {
-      const [{ initFiles, nextSteps }, { writeNewFiles }, { resolve }, { cliVersion }] = await Promise.all([
-        import('../init/files.js'),
-        import('../init/write.js'),
-        import('node:path'),
-        import('../program.js'),
-      ]);
-      const { io } = ctx;
-      const written = await writeNewFiles(resolve(io.cwd, dir), initFiles());
-      if (flags.json) {
-        io.stdout.write(`${JSON.stringify({ version: cliVersion(), dir, written }, null, 2)}\n`);
-        return;
-      }
-      io.stdout.write(
-        `created a state repository in ${dir}:\n${written.map((path) => `  ${path}\n`).join('')}\n`,
-      );
-      io.stdout.write(nextSteps(dir));
+    .action(async (dir: string, flags: Omit<InitOptions, 'dir'>) => {
+      ctx.setExitCode(await runInit({ ...flags, dir }, ctx.io));
     });
 };
+
+/** Writes the files of a new state repository (never over an existing file) and says what to do next. */
+export async function runInit(options: InitOptions, io: CliIO): Promise<number> {
+  const { initFiles, nextSteps, writeNewFiles } = await import('../init/index.js');
+  const { dir } = options;
+  const written = await writeNewFiles(resolve(io.cwd, dir), initFiles());
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ version: INIT_JSON_VERSION, dir, written }, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout.write(formatInit(dir, written) + nextSteps(dir));
+  return 0;
+}
+
+/** The files written, one per line, under the directory they were written to. */
+export function formatInit(dir: string, written: readonly string[]): string {
+  return `created a state repository in ${dir}:\n${written.map((path) => `  ${path}\n`).join('')}\n`;
+}

@@ -1,5 +1,8 @@
+import { displayPath, resolveStateDir } from '@image-factory/state-schema/state-dir';
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import type { MigratedFile } from '../migrate/report.js';
+import { stateDirOption } from '../options.js';
 import type { CommandContext, RegisterCommand } from '../program.js';
 
 /** Options of `image-factory migrate`. */
@@ -19,10 +22,7 @@ export const registerMigrate: RegisterCommand = (program: Command, ctx: CommandC
     .description(
       'Rewrite a state repository of the old tool into today’s layout and format, in place (git mv in a work tree); the generated objects stay the same.',
     )
-    .option(
-      '--state-dir <dir>',
-      'the state repository (default: $IMAGE_FACTORY_STATE_DIR, else ../image-factory-state)',
-    )
+    .addOption(stateDirOption())
     .option('--dry-run', 'print the plan and a unified diff; write nothing')
     .option('--json', 'print a machine-readable report on stdout')
     .action(async (options: MigrateOptions) => {
@@ -35,39 +35,19 @@ export const registerMigrate: RegisterCommand = (program: Command, ctx: CommandC
  * load or the migration failed (then nothing was written).
  */
 export async function runMigrate(options: MigrateOptions, io: CliIO): Promise<number> {
-  const [
-    { loadState, planMigration },
-    { resolveStateDir },
-    { CliError },
-    report,
-    validateReport,
-    { workTreeGit },
-  ] = await Promise.all([
-    import('@image-factory/state-schema'),
-    import('../state-dir.js'),
-    import('../errors.js'),
-    import('../migrate/report.js'),
-    import('../validate/report.js'),
-    import('../migrate/git.js'),
-  ]);
-  const stateDir = resolveStateDir(options.stateDir, io);
-  const where = validateReport.displayDir(stateDir, io.cwd);
+  const migrate = await import('../migrate/index.js');
+  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
+  const where = displayPath(stateDir, io.cwd);
   const dryRun = options.dryRun === true;
-  const planned = planMigration(stateDir);
+  const planned = migrate.planMigration(stateDir);
   if (!planned.ok) {
-    if (planned.problems.some((p) => p.code === 'missing-directory')) {
-      throw new CliError(
-        `state directory ${stateDir} does not exist or is not a directory`,
-        1,
-        'pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository',
-      );
-    }
+    if (planned.problems.some((p) => p.code === 'missing-directory')) throw migrate.missingStateDir(stateDir);
     if (options.json) {
       io.stdout.write(
-        report.renderMigrateJson({ stateDir, dryRun, files: [], notes: [], problems: planned.problems }),
+        migrate.renderMigrateJson({ stateDir, dryRun, files: [], notes: [], problems: planned.problems }),
       );
     } else {
-      io.stderr.write(validateReport.renderProblems(planned.problems, stateDir, io.cwd));
+      io.stderr.write(migrate.renderProblems(planned.problems, stateDir, io.cwd));
       const errors = planned.problems.filter((p) => p.severity === 'error').length;
       io.stderr.write(
         `${where}: not migrated: ${errors} ${errors === 1 ? 'error' : 'errors'} (image-factory validate lists them too); nothing was written\n`,
@@ -76,13 +56,15 @@ export async function runMigrate(options: MigrateOptions, io: CliIO): Promise<nu
     return 1;
   }
   const { plan } = planned;
-  const git = await workTreeGit(stateDir, io.env);
+  const git = await migrate.workTreeGit(stateDir, io.env);
   const gitMoves = git ? await git.tracked(plan.moves.map((m) => m.from)) : new Set<string>();
-  const files = report.migratedFiles(plan, gitMoves, dryRun);
+  const files = migrate.migratedFiles(plan, gitMoves, dryRun);
 
   if (files.length === 0) {
     if (options.json) {
-      io.stdout.write(report.renderMigrateJson({ stateDir, dryRun, files, notes: plan.notes, problems: [] }));
+      io.stdout.write(
+        migrate.renderMigrateJson({ stateDir, dryRun, files, notes: plan.notes, problems: [] }),
+      );
     } else {
       io.stdout.write(`${where}: nothing to migrate: the state is in today's layout and format\n`);
     }
@@ -91,20 +73,19 @@ export async function runMigrate(options: MigrateOptions, io: CliIO): Promise<nu
   if (dryRun) {
     io.stdout.write(
       options.json
-        ? report.renderMigrateJson({ stateDir, dryRun, files, notes: plan.notes, problems: [] })
-        : report.renderMigrateText(where, files, plan.notes, true),
+        ? migrate.renderMigrateJson({ stateDir, dryRun, files, notes: plan.notes, problems: [] })
+        : formatMigrate(where, files, plan.notes, true),
     );
     return 0;
   }
 
-  const { applyMigration } = await import('../migrate/apply.js');
-  const applied = await applyMigration(plan, git);
-  const done = report.migratedFiles(plan, new Set(applied.filter((m) => m.git).map((m) => m.from)), false);
-  const after = await loadState(stateDir);
+  const applied = await migrate.applyMigration(plan, git);
+  const done = migrate.migratedFiles(plan, new Set(applied.filter((m) => m.git).map((m) => m.from)), false);
+  const after = migrate.loadState(stateDir);
   const left = after.ok ? after.warnings : after.problems;
   if (options.json) {
     io.stdout.write(
-      report.renderMigrateJson({
+      migrate.renderMigrateJson({
         stateDir,
         dryRun,
         files: done,
@@ -115,11 +96,81 @@ export async function runMigrate(options: MigrateOptions, io: CliIO): Promise<nu
     );
     return after.ok ? 0 : 1;
   }
-  io.stdout.write(report.renderMigrateText(where, done, plan.notes, false));
-  if (left.length > 0) io.stderr.write(validateReport.renderProblems(left, stateDir, io.cwd));
+  io.stdout.write(formatMigrate(where, done, plan.notes, false));
+  if (left.length > 0) io.stderr.write(migrate.renderProblems(left, stateDir, io.cwd));
   io.stdout.write(
-    `${where}: migrated: ${report.summarize(done)}; ${left.length} ${left.length === 1 ? 'warning' : 'warnings'} left\n` +
+    `${where}: migrated: ${summarize(done)}; ${plural(left.length, 'warning')} left\n` +
       `next: review with git status and git diff, run image-factory validate and pnpm synth, then commit\n`,
   );
   return after.ok ? 0 : 1;
+}
+
+/** The human-readable report: each file with what changes in it (and its diff in a dry run). */
+export function formatMigrate(
+  where: string,
+  files: readonly MigratedFile[],
+  notes: readonly string[],
+  dryRun: boolean,
+): string {
+  const lines: string[] = [];
+  if (dryRun) lines.push(`migrate --dry-run: the plan for ${where} (nothing is written)`, '');
+  for (const file of files) {
+    lines.push(heading(file, dryRun));
+    for (const change of file.changes) lines.push(`  ${change}`);
+  }
+  for (const note of notes) lines.push(`note: ${note}`);
+  if (dryRun) {
+    const diffs = files.map((f) => f.diff ?? '').filter((d) => d !== '');
+    if (diffs.length > 0) lines.push('', ...diffs.map((d) => d.replace(/\n$/, '')));
+    lines.push('', `${where}: would migrate: ${summarize(files)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function heading(file: MigratedFile, dryRun: boolean): string {
+  const would = dryRun ? 'would be ' : '';
+  if (file.movedFrom !== undefined) {
+    const how = file.move === 'git' ? 'git mv' : 'moved';
+    return `${file.movedFrom} -> ${file.file} (${dryRun ? `would ${file.move === 'git' ? 'git mv' : 'move'}` : how}${file.action === 'edit' ? `, ${would}edited` : ''})`;
+  }
+  if (file.action === 'create') return `${file.file} (${would}created)`;
+  if (file.action === 'delete') return `${file.file} (${would}removed)`;
+  return `${file.file} (${would}edited)`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** The counts line: `6 files moved (6 with git mv), 7 edited, 1 created, 2 removed`. */
+export function summarize(files: readonly MigratedFile[]): string {
+  const moved = files.filter((f) => f.movedFrom !== undefined);
+  const withGit = moved.filter((f) => f.move === 'git').length;
+  const count = (action: MigratedFile['action']) => files.filter((f) => f.action === action).length;
+  return (
+    `${plural(moved.length, 'file')} moved${moved.length > 0 ? ` (${withGit} with git mv)` : ''}, ` +
+    `${count('edit')} edited, ${count('create')} created, ${count('delete')} removed`
+  );
+}
+
+/** The human-readable report: each file with what changes in it (and its diff in a dry run). */
+export function renderMigrateText(
+  where: string,
+  files: readonly MigratedFile[],
+  notes: readonly string[],
+  dryRun: boolean,
+): string {
+  const lines: string[] = [];
+  if (dryRun) lines.push(`migrate --dry-run: the plan for ${where} (nothing is written)`, '');
+  for (const file of files) {
+    lines.push(heading(file, dryRun));
+    for (const change of file.changes) lines.push(`  ${change}`);
+  }
+  for (const note of notes) lines.push(`note: ${note}`);
+  if (dryRun) {
+    const diffs = files.map((f) => f.diff ?? '').filter((d) => d !== '');
+    if (diffs.length > 0) lines.push('', ...diffs.map((d) => d.replace(/\n$/, '')));
+    lines.push('', `${where}: would migrate: ${summarize(files)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

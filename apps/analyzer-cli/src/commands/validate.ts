@@ -1,9 +1,12 @@
-import type { LoadStateResult } from '@image-factory/state-schema';
+import type { FactoryState, LoadStateResult, StateProblem } from '@image-factory/state-schema';
+import { displayPath, resolveStateDir } from '@image-factory/state-schema/state-dir';
 import type { Command } from 'commander';
-import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { stateDirOption } from '../options.js';
 import type { CommandContext, RegisterCommand } from '../program.js';
-import { resolveStateDir } from '../state-dir.js';
+
+/** The `version` of `validate --json` (raised when a field changes meaning or is removed). */
+export const VALIDATE_JSON_VERSION = 1;
 
 /** Options of `image-factory validate`. */
 export interface ValidateOptions {
@@ -18,10 +21,7 @@ export const registerValidate: RegisterCommand = (program: Command, ctx: Command
   program
     .command('validate')
     .description('Validate a state repository: every problem as file:line:col: message, exit 1 when invalid.')
-    .option(
-      '--state-dir <dir>',
-      'the state repository (default: $IMAGE_FACTORY_STATE_DIR, else ../image-factory-state)',
-    )
+    .addOption(stateDirOption())
     .option('--json', 'print a machine-readable report on stdout')
     .action(async (options: ValidateOptions) => {
       ctx.setExitCode(await runValidate(options, ctx.io));
@@ -31,41 +31,58 @@ export const registerValidate: RegisterCommand = (program: Command, ctx: Command
 /**
  * Runs `validate` and returns its exit code: 0 valid (warnings allowed), 1 invalid or missing.
  * Valid means that `synth` succeeds: the factory planner runs on a state that loads, and its
- * problems are reported like the loader's (see validate/synthesis-check.ts).
+ * problems and warnings are reported like the loader's (see validate/synthesis-check.ts).
  */
 export async function runValidate(options: ValidateOptions, io: CliIO): Promise<number> {
-  const { loadState, sortProblems, withoutDefaultWarnings } = await import('@image-factory/state-schema');
-  const { renderValidateJson, renderProblems, renderSummary, stateRepoNotice } = await import(
-    '../validate/report.js'
-  );
-  const { synthesisCheck } = await import('../validate/synthesis-check.js');
-  const stateDir = resolveStateDir(options.stateDir, io);
-  const loaded = await loadState(stateDir);
+  const validate = await import('../validate/index.js');
+  const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
+  const loaded = validate.loadState(stateDir);
   const source = loaded.ok ? loaded.state.stateRepoUrlSource : undefined;
-  const synthesis = loaded.ok ? synthesisCheck(loaded.state) : { problems: [], warnings: [] };
+  const synthesis = loaded.ok ? validate.synthesisCheck(loaded.state) : { problems: [], warnings: [] };
   const refused = synthesis.problems;
   const result: LoadStateResult =
     loaded.ok && refused.length > 0
-      ? { ok: false, problems: sortProblems([...withoutDefaultWarnings(loaded.warnings), ...refused]) }
+      ? {
+          ok: false,
+          problems: validate.sortProblems([...validate.withoutDefaultWarnings(loaded.warnings), ...refused]),
+        }
       : loaded.ok && synthesis.warnings.length > 0
-        ? { ...loaded, warnings: sortProblems([...loaded.warnings, ...synthesis.warnings]) }
+        ? { ...loaded, warnings: validate.sortProblems([...loaded.warnings, ...synthesis.warnings]) }
         : loaded;
   const missing = !result.ok && result.problems.some((p) => p.code === 'missing-directory');
-  if (options.json) io.stdout.write(renderValidateJson(stateDir, result, source));
-  if (missing) {
-    throw new CliError(
-      `state directory ${stateDir} does not exist or is not a directory`,
-      1,
-      'pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository',
-    );
-  }
+  if (options.json) io.stdout.write(validate.renderValidateJson(stateDir, result, source));
+  if (missing) throw validate.missingStateDir(stateDir);
   if (options.json) return result.ok ? 0 : 1;
   const problems = result.ok ? result.warnings : result.problems;
-  io.stderr.write(stateRepoNotice(source) + renderProblems(problems, stateDir, io.cwd));
-  if (result.ok) {
-    io.stdout.write(`${renderSummary(stateDir, io.cwd, result.state, problems)}\n`);
-    return 0;
+  io.stderr.write(validate.stateRepoNotice(source) + validate.renderProblems(problems, stateDir, io.cwd));
+  const summary = formatValidate(
+    displayPath(stateDir, io.cwd),
+    result.ok ? result.state : undefined,
+    problems,
+  );
+  (result.ok ? io.stdout : io.stderr).write(summary);
+  return result.ok ? 0 : 1;
+}
+
+/** The one-line summary: counts of a valid state, or of the problems of an invalid one (`state` undefined). */
+export function formatValidate(
+  where: string,
+  state: Pick<FactoryState, 'managedImages' | 'baseImages'> | undefined,
+  problems: readonly Pick<StateProblem, 'severity'>[],
+): string {
+  const warnings = problems.filter((p) => p.severity === 'warning').length;
+  if (state === undefined) {
+    const errors = problems.length - warnings;
+    return `${where}: invalid: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`;
   }
-  io.stderr.write(`${renderSummary(stateDir, io.cwd, undefined, problems)}\n`);
-  return 1;
+  const external = state.baseImages.filter((b) => b.external).length;
+  return (
+    `${where}: valid: ${plural(state.managedImages.length, 'managed image')}, ` +
+    `${plural(state.baseImages.length - external, 'base image')}, ${plural(external, 'external image')}, ` +
+    `${plural(warnings, 'warning')}\n`
+  );
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

@@ -105,7 +105,7 @@ export async function generateState(
   options: GenerateStateOptions,
   context: GenerateStateContext,
 ): Promise<GenerateStateReport> {
-  const state = await loadValidState(options.stateDir);
+  const state = await loadValidState(options.stateDir, undefined, context.cwd);
   const now = isoTimestamp(context.clock);
   const managed = state.managedImages;
   const fetched = await withTempDir(
@@ -126,6 +126,33 @@ export async function generateState(
     context.tmpRoot,
   );
   context.progress.done();
+
+  // Every image failed (the network is down, a token expired): recording `discoveryStatus: failed`
+  // everywhere and regenerating the workflows from nothing discovered would only churn the state.
+  if (managed.length > 0 && fetched.every((result) => !result.ok)) {
+    return {
+      images: managed.map((image, index) => {
+        const result = fetched[index];
+        const error = result !== undefined && !result.ok ? result.error : 'not analysed';
+        return {
+          name: image.name,
+          status: 'failed',
+          baseImages: image.baseImages,
+          error,
+          warnings: [],
+          files: [],
+        };
+      }),
+      written: [],
+      removed: [],
+      warnings: [
+        ...state.warnings.map(formatProblem),
+        'every image failed: nothing was written (the state and the workflows are as they were)',
+      ],
+      problems: [],
+      ok: false,
+    };
+  }
 
   const finalBases = new Map<string, string>();
   for (const [index, image] of managed.entries()) {
@@ -182,7 +209,7 @@ export async function generateState(
   for (const report of reports) for (const file of report.files) written.add(file);
   for (const file of workflows.written) written.add(file);
   // The result must load: anything else is a bug worth stopping on (exit 1), not a silent bad state.
-  const after = await loadState(options.stateDir);
+  const after = loadState(options.stateDir);
   const problems = after.ok ? [] : after.problems.filter((p) => p.severity === 'error').map(formatProblem);
   return {
     images: reports,

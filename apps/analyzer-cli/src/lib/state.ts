@@ -1,4 +1,5 @@
 /** Loading the state repository and recording discoveries in it, shared by analyze and generate-state. */
+import { join } from 'node:path';
 import {
   ensureBaseImageFile,
   type FactoryState,
@@ -10,14 +11,41 @@ import {
   type StateProblem,
   updateManagedImageState,
 } from '@image-factory/state-schema';
+import { displayPath } from '@image-factory/state-schema/state-dir';
 import { CliError } from '../errors.js';
 
-/** Loads the state in `dir`, or throws a {@link CliError} listing every error (`file:line:col: message`). */
-export async function loadValidState(dir: string, what = 'the state repository'): Promise<FactoryState> {
-  const result = await loadState(dir);
+/**
+ * Loads the state in `dir`, or throws a {@link CliError} listing every error (`file:line:col: message`).
+ * With `cwd` (the user's own checkout), files are shown from there (relative when inside it, so
+ * that terminals and editors open them); without (a clone of the analysis job), from `dir`.
+ */
+export async function loadValidState(
+  dir: string,
+  what = 'the state repository',
+  cwd?: string,
+): Promise<FactoryState> {
+  const result = loadState(dir);
   if (result.ok) return result.state;
-  throw new CliError(`${what} is invalid:\n${formatProblems(result.problems)}`);
+  if (result.problems.some((problem) => problem.code === 'missing-directory')) throw missingStateDir(dir);
+  const shown =
+    cwd === undefined
+      ? result.problems
+      : result.problems.map((problem) => ({ ...problem, file: displayPath(join(dir, problem.file), cwd) }));
+  throw new CliError(`${what} is invalid:\n${formatProblems(shown)}`);
 }
+
+/** The error for a state directory that does not exist, with this CLI's way to name another one. */
+export function missingStateDir(dir: string): CliError {
+  return new CliError(
+    `state directory ${dir} does not exist or is not a directory`,
+    1,
+    MISSING_STATE_DIR_HINT,
+  );
+}
+
+/** How to point the CLI at the state repository. */
+export const MISSING_STATE_DIR_HINT =
+  'pass --state-dir DIR or set IMAGE_FACTORY_STATE_DIR to a checkout of the state repository';
 
 /** Formats the errors of a load (and its warnings after them), one per line, indented. */
 export function formatProblems(problems: readonly StateProblem[]): string {

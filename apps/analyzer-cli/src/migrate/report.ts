@@ -60,54 +60,6 @@ export function migratedFiles(
   return files;
 }
 
-function heading(file: MigratedFile, dryRun: boolean): string {
-  const would = dryRun ? 'would be ' : '';
-  if (file.movedFrom !== undefined) {
-    const how = file.move === 'git' ? 'git mv' : 'moved';
-    return `${file.movedFrom} -> ${file.file} (${dryRun ? `would ${file.move === 'git' ? 'git mv' : 'move'}` : how}${file.action === 'edit' ? `, ${would}edited` : ''})`;
-  }
-  if (file.action === 'create') return `${file.file} (${would}created)`;
-  if (file.action === 'delete') return `${file.file} (${would}removed)`;
-  return `${file.file} (${would}edited)`;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
-/** The counts line: `6 files moved (6 with git mv), 7 edited, 1 created, 2 removed`. */
-export function summarize(files: readonly MigratedFile[]): string {
-  const moved = files.filter((f) => f.movedFrom !== undefined);
-  const withGit = moved.filter((f) => f.move === 'git').length;
-  const count = (action: MigratedFile['action']) => files.filter((f) => f.action === action).length;
-  return (
-    `${plural(moved.length, 'file')} moved${moved.length > 0 ? ` (${withGit} with git mv)` : ''}, ` +
-    `${count('edit')} edited, ${count('create')} created, ${count('delete')} removed`
-  );
-}
-
-/** The human-readable report: each file with what changes in it (and its diff in a dry run). */
-export function renderMigrateText(
-  where: string,
-  files: readonly MigratedFile[],
-  notes: readonly string[],
-  dryRun: boolean,
-): string {
-  const lines: string[] = [];
-  if (dryRun) lines.push(`migrate --dry-run: the plan for ${where} (nothing is written)`, '');
-  for (const file of files) {
-    lines.push(heading(file, dryRun));
-    for (const change of file.changes) lines.push(`  ${change}`);
-  }
-  for (const note of notes) lines.push(`note: ${note}`);
-  if (dryRun) {
-    const diffs = files.map((f) => f.diff ?? '').filter((d) => d !== '');
-    if (diffs.length > 0) lines.push('', ...diffs.map((d) => d.replace(/\n$/, '')));
-    lines.push('', `${where}: would migrate: ${summarize(files)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /** The `--json` report. */
 export function renderMigrateJson(report: {
   stateDir: string;

@@ -165,7 +165,7 @@ function entryText(entry: TimelineEntry, pushedAt: ReadonlyMap<string, number>):
 }
 
 /** The human-readable timeline and summary. */
-export function renderText({ report, result, project }: SimulateOutcome): string {
+export function formatSimulate({ report, result, project }: SimulateOutcome): string {
   const out: string[] = [
     `Simulating ${report.changes} digest changes of ${report.base.name} (${report.base.reference}) every ${report.every} for ${report.for}`,
     `against ${project.warehouses.size} Warehouses and ${project.stages.size} Stages (Kargo v1.11 model; timing: Stage requeue ${formatMillis(DEFAULT_TIMING.requeueInterval)}, build ${formatMillis(DEFAULT_TIMING.buildDuration)}).`,

@@ -30,15 +30,31 @@ export function synthesisProblems(state: FactoryState): StateProblem[] {
 
 /**
  * The planner's problems (errors: synth refuses the state) and, when there are none, the warnings synth
- * prints about what it generates (a webhook receiver reaching a sampling Warehouse: `planWebhooks`).
+ * prints about what it generates: the plan's own (`unpinned-rebuild`: a rebuild whose team workflow
+ * takes no pins) and those of its webhook receivers (one reaching a sampling Warehouse:
+ * `planWebhooks`), sorted, each once.
  */
 export function synthesisCheck(state: FactoryState): {
   readonly problems: StateProblem[];
   readonly warnings: StateProblem[];
 } {
   const result = planImageFactory(state);
-  if (result.ok) return { problems: [], warnings: [...planWebhooks(result.plan).warnings] };
+  if (result.ok) {
+    const warnings = [...result.plan.warnings, ...planWebhooks(result.plan).warnings];
+    return { problems: [], warnings: uniqueProblems(sortProblems(warnings)) };
+  }
   return { problems: positioned(state, result.problems), warnings: [] };
+}
+
+/** Sorted problems without repeats (the same code, position and message). */
+function uniqueProblems(sorted: readonly StateProblem[]): StateProblem[] {
+  const seen = new Set<string>();
+  return sorted.filter(({ file, line, col, code, message }) => {
+    const key = JSON.stringify([file, line, col, code, message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function positioned(state: FactoryState, problems: readonly StateProblem[]): StateProblem[] {

@@ -136,8 +136,11 @@ export function resolveBase(
       'EmptyBaseName',
       line,
       `base name (${shorten(shape.baseWord)}) should not be blank`,
+      // BuildKit reads build args only for ARGs declared before the first FROM (dockerfile2llb
+      // convert.go, buildMetaArgs: it walks those ARG instructions and looks each up in the build
+      // args): `--build-arg BASE_IMAGE=...` cannot set an undeclared BASE_IMAGE.
       unset.length > 0
-        ? `${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set: give the ARG a default before the first FROM or pass --build-arg`
+        ? `${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set: declare ${unset.map((name) => `ARG ${name}=<default>`).join(', ')} before the first FROM (a --build-arg sets only an ARG declared there)`
         : 'the ARGs in the image name expand to nothing: give them defaults or pass --build-arg',
     );
     return { kind: 'none', raw };
