@@ -101,10 +101,7 @@ function parseUncached(text: string): ReferenceParseResult {
   if (!DOMAIN.test(domain)) return fail('invalid reference format');
   const match = REFERENCE.exec(`${domain}/${remainder}`);
   if (!match) return fail('invalid reference format');
-  // Indexed, not destructured (array destructuring runs the iterator protocol: slow until optimised).
-  const fullName = match[1] ?? '';
-  const tag = match[2];
-  const digest = match[3];
+  const [, fullName = '', tag, digest] = match;
   const repository = fullName.slice(domain.length + 1);
   if (repository.length > PATH_MAX_LENGTH) {
     return fail(`repository name must not be more than ${PATH_MAX_LENGTH} characters`);
