@@ -228,8 +228,8 @@ function makeReference(
 ): ImageReference {
   const name = `${registry}/${repository}`;
   const suffix = `${tag === undefined ? '' : `:${tag}`}${digest === undefined ? '' : `@${digest}`}`;
-  // One object shape for every reference (tag and digest present, possibly undefined): callers
-  // read these objects in hot loops, where mixed shapes make every property access slow.
+  // Every reference has the same keys: `tag` and `digest` are `undefined` when not written (JSON
+  // leaves them out).
   return {
     registry,
     repository,
