@@ -1,3 +1,4 @@
+import { compareStrings } from './compare.js';
 import type { StateProblem, StateProblemCode } from './model.js';
 
 /** Thrown by {@link loadStateOrThrow}: the state is invalid; `problems` lists every error and warning. */
@@ -34,10 +35,6 @@ export function sortProblems(problems: readonly StateProblem[]): StateProblem[] 
       a.col - b.col ||
       compareStrings(a.message, b.message),
   );
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
