@@ -5,7 +5,7 @@
 // alternates too), so that machine load affects them alike; every figure is a median. A figure of
 // this checkout more than 10% worse than the base's is marked WORSE.
 //
-//   node bench/compare.mjs --base DIR [--runs 7] [--growth-runs 3] [--cli-runs 15]
+//   node bench/compare.mjs --base DIR [--runs 7] [--growth-runs 3] [--cli-runs 15] [--only synth,cli,discovery]
 //
 // Inputs are this checkout's generated ones (bench/.work), the same for both; `validate` runs on
 // each checkout's own examples/state. Results also go to bench/.work/compare.json.
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { cliStartCommands } from './cli-start.mjs';
 import { corpusFor, discoveryCommands, wrongAnswers } from './discovery.mjs';
 import { ensureDir, ROOT, requireBuilt, TREE, treeAt, WORK } from './lib/context.mjs';
-import { assertExit, runProcess } from './lib/measure.mjs';
+import { assertExit, RSS_METHOD, runProcess } from './lib/measure.mjs';
 import { fmtInt, fmtMiB, fmtMs, fmtRatio, median, table } from './lib/stats.mjs';
 import { floorOnce, stateRepoFor, synthOnce } from './synth.mjs';
 
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '7' },
     'growth-runs': { type: 'string', default: '3' },
     'cli-runs': { type: 'string', default: '15' },
+    only: { type: 'string', default: 'synth,cli,discovery' },
   },
 });
 if (values.base === undefined) {
@@ -38,6 +39,7 @@ if (values.base === undefined) {
 const runs = Number(values.runs);
 const growthRuns = Number(values['growth-runs']);
 const cliRuns = Number(values['cli-runs']);
+const only = new Set(values.only.split(','));
 const trees = { base: treeAt(resolve(values.base)), branch: TREE };
 for (const [name, tree] of Object.entries(trees)) {
   requireBuilt(tree.synthMain, `the synth app of ${name} (${tree.root})`);
@@ -83,10 +85,12 @@ const outDir = ensureDir(join(WORK, 'compare-out'));
 console.log(`Side by side: base ${trees.base.root} vs this checkout ${trees.branch.root}`);
 
 // Synthesis at 2,000 images (with the floor, on this checkout's manifest) and at 5,000.
-for (const [images, rounds] of [
-  [2000, runs],
-  [5000, growthRuns],
-]) {
+for (const [images, rounds] of only.has('synth')
+  ? [
+      [2000, runs],
+      [5000, growthRuns],
+    ]
+  : []) {
   const repo = stateRepoFor(images);
   const manifest = (name) => join(outDir, `${name}-${images}.k8s.yaml`);
   console.log(`synth ${fmtInt(images)} images: ${rounds} runs each`);
@@ -111,55 +115,66 @@ for (const [images, rounds] of [
   }
 }
 
-// CLI start.
-console.log(`cli start: ${cliRuns} runs each`);
-const nodeRuns = [];
-const cli = await alternate(cliRuns, async (tree, name) => {
-  if (name === 'base') {
-    nodeRuns.push(assertExit(await runProcess(process.execPath, ['-e', '0']), 'node -e 0').ms);
+if (only.has('cli')) {
+  // CLI start. Every command goes through the same wrapper (GNU time when installed: CPU time too).
+  const measured = { cwd: ROOT, rss: RSS_METHOD === 'gnu-time' };
+  console.log(`cli start: ${cliRuns} runs each`);
+  const nodeRuns = [];
+  const cli = await alternate(cliRuns, async (tree, name) => {
+    if (name === 'base') {
+      nodeRuns.push(assertExit(await runProcess(process.execPath, ['-e', '0'], measured), 'node -e 0').ms);
+    }
+    const times = [];
+    for (const command of cliStartCommands(tree)) {
+      times.push(assertExit(await runProcess(process.execPath, command.args, measured), command.label));
+    }
+    return times;
+  });
+  const node = median(nodeRuns);
+  for (const [i, command] of cliStartCommands(TREE).entries()) {
+    const label = command.label.replace(' --state-dir examples/state', '');
+    const figure = (name, key) => median(cli[name].map((times) => times[i][key]));
+    row(`${label}, wall`, figure('base', 'ms'), figure('branch', 'ms'), fmtMs);
+    row(`${label}, CPU`, figure('base', 'cpuMs'), figure('branch', 'cpuMs'), fmtMs);
+    row(`${label} / node -e 0`, figure('base', 'ms') / node, figure('branch', 'ms') / node, fmtRatio);
   }
-  const times = [];
-  for (const command of cliStartCommands(tree)) {
-    times.push(assertExit(await runProcess(process.execPath, command.args, { cwd: ROOT }), command.label).ms);
-  }
-  return times;
-});
-const node = median(nodeRuns);
-for (const [i, command] of cliStartCommands(TREE).entries()) {
-  const label = command.label.replace(' --state-dir examples/state', '');
-  const base = median(cli.base.map((times) => times[i]));
-  const branch = median(cli.branch.map((times) => times[i]));
-  row(`${label}, wall`, base, branch, fmtMs);
-  row(`${label} / node -e 0`, base / node, branch / node, fmtRatio);
 }
 
-// Discovery.
-const corpus = corpusFor(2000);
-console.log(`discovery: ${runs} runs each`);
-const discovery = await alternate(runs, async (tree) => {
-  const commands = discoveryCommands(tree, corpus);
-  const all = await commands.all();
-  const one = await commands.one();
-  return { all: all.ms, one: one.ms, wrong: wrongAnswers(corpus, all.stdout).length };
-});
-for (const [name, results] of Object.entries(discovery)) {
-  const wrong = Math.max(...results.map((r) => r.wrong));
-  if (wrong > 0) console.log(`discovery: ${name} answers ${wrong} files differently from BuildKit`);
+if (only.has('discovery')) {
+  // Discovery.
+  const corpus = corpusFor(2000);
+  console.log(`discovery: ${runs} runs each`);
+  const discovery = await alternate(runs, async (tree) => {
+    const commands = discoveryCommands(tree, corpus);
+    const all = await commands.all();
+    const one = await commands.one();
+    return { all: all.ms, cpu: all.cpuMs, one: one.ms, wrong: wrongAnswers(corpus, all.stdout).length };
+  });
+  for (const [name, results] of Object.entries(discovery)) {
+    const wrong = Math.max(...results.map((r) => r.wrong));
+    if (wrong > 0) console.log(`discovery: ${name} answers ${wrong} files differently from BuildKit`);
+  }
+  const whole = (name) => median(discovery[name].map((r) => r.all));
+  const analysis = (name) => whole(name) - median(discovery[name].map((r) => r.one));
+  row('discovery 2,000 files, whole process', whole('base'), whole('branch'), fmtMs);
+  row('discovery 2,000 files, analysis alone', analysis('base'), analysis('branch'), fmtMs);
+  row(
+    'discovery 2,000 files, CPU',
+    median(discovery.base.map((r) => r.cpu)),
+    median(discovery.branch.map((r) => r.cpu)),
+    fmtMs,
+  );
+  rows.push({
+    metric: 'discovery files/s (whole; analysis)',
+    cells: [
+      'discovery files/s (whole; analysis)',
+      `${fmtInt(2e6 / whole('base'))}; ${fmtInt(2e6 / analysis('base'))}`,
+      `${fmtInt(2e6 / whole('branch'))}; ${fmtInt(2e6 / analysis('branch'))}`,
+      '',
+      '',
+    ],
+  });
 }
-const whole = (name) => median(discovery[name].map((r) => r.all));
-const analysis = (name) => whole(name) - median(discovery[name].map((r) => r.one));
-row('discovery 2,000 files, whole process', whole('base'), whole('branch'), fmtMs);
-row('discovery 2,000 files, analysis alone', analysis('base'), analysis('branch'), fmtMs);
-rows.push({
-  metric: 'discovery files/s (whole; analysis)',
-  cells: [
-    'discovery files/s (whole; analysis)',
-    `${fmtInt(2e6 / whole('base'))}; ${fmtInt(2e6 / analysis('base'))}`,
-    `${fmtInt(2e6 / whole('branch'))}; ${fmtInt(2e6 / analysis('branch'))}`,
-    '',
-    '',
-  ],
-});
 
 console.log('');
 console.log(
