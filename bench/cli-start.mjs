@@ -1,20 +1,30 @@
 #!/usr/bin/env node
 // Benchmark 3: CLI start.
 //
-// Cold start (a new process each run; OS file cache warm after one discarded run) of
+// Start (a new process each run; OS file cache warm after one discarded run) of
 // `image-factory --version` and `image-factory validate --state-dir examples/state`, against
 // `node -e 0`. The three commands run round-robin so drift affects them alike. Target: <= 3x.
 //
 //   node bench/cli-start.mjs [--runs 15]
 
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI_BIN, ROOT, requireBuilt } from './lib/context.mjs';
+import { ROOT, requireBuilt, TREE } from './lib/context.mjs';
 import { assertExit, runProcess } from './lib/measure.mjs';
 import { runStandalone } from './lib/script.mjs';
 import { fmtMs, fmtRatio, median, range, table } from './lib/stats.mjs';
 
 export const TARGET_RATIO = 3;
+
+/** The two CLI commands measured, for the CLI of `tree` (on the tree's own example state). */
+export function cliStartCommands(tree) {
+  return [
+    { label: 'image-factory --version', args: [tree.cliBin, '--version'] },
+    {
+      label: 'image-factory validate --state-dir examples/state',
+      args: [tree.cliBin, 'validate', '--state-dir', tree.exampleState],
+    },
+  ];
+}
 
 /**
  * Runs the benchmark, printing as it goes.
@@ -22,15 +32,8 @@ export const TARGET_RATIO = 3;
  */
 export async function benchCliStart(options = {}) {
   const { runs = 15, log = console.log } = options;
-  requireBuilt(join(ROOT, 'apps', 'analyzer-cli', 'dist', 'bin.js'), 'the image-factory CLI');
-  const commands = [
-    { label: 'node -e 0', args: ['-e', '0'] },
-    { label: 'image-factory --version', args: [CLI_BIN, '--version'] },
-    {
-      label: 'image-factory validate --state-dir examples/state',
-      args: [CLI_BIN, 'validate', '--state-dir', join(ROOT, 'examples', 'state')],
-    },
-  ];
+  requireBuilt(TREE.cliBundle, 'the image-factory CLI');
+  const commands = [{ label: 'node -e 0', args: ['-e', '0'] }, ...cliStartCommands(TREE)];
   log('== Benchmark 3: CLI start');
   log(`input:  examples/state (3 managed images, 4 base images); ${runs} runs each, round-robin, 1 warm-up`);
   const times = commands.map(() => []);

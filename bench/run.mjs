@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { benchCliStart } from './cli-start.mjs';
 import { benchDiscovery } from './discovery.mjs';
 import { ensureDir, WORK } from './lib/context.mjs';
+import { verdict } from './lib/script.mjs';
 import { table } from './lib/stats.mjs';
 import { benchSynth } from './synth.mjs';
 
@@ -66,18 +67,13 @@ console.log('== Summary');
 console.log(
   table(
     ['benchmark', 'metric', 'value', 'target', 'result'],
-    checks.map((c) => [
-      c.benchmark,
-      c.metric,
-      c.value,
-      c.target,
-      c.crashed ? 'CRASH' : c.pass ? 'PASS' : 'FAIL',
-    ]),
+    checks.map((c) => [c.benchmark, c.metric, c.value, c.target, verdict(c)]),
   ),
 );
-const failed = checks.filter((c) => !c.pass).length;
+const targets = checks.filter((c) => c.pass !== undefined);
+const failed = targets.filter((c) => !c.pass).length;
 console.log(
-  `${checks.length - failed} of ${checks.length} targets met${crashed ? '; a benchmark crashed' : ''}`,
+  `${targets.length - failed} of ${targets.length} targets met${crashed ? '; a benchmark crashed' : ''}`,
 );
 
 ensureDir(WORK);

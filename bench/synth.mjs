@@ -5,8 +5,9 @@
 // `pnpm synth` runs) on generated state repositories and compares its whole-process wall time with
 // the floor (bench/floor.mjs: parse every state file with `yaml`, parse and re-serialize the
 // synthesized manifest with `yaml`, in one process). Targets at 2,000 images over 300 base images:
-// synth <= 2x floor, peak RSS < 400 MB. Also reports how time and memory grow from 500 to 5,000
-// images (base images scale with the fleet: 15 per 100 managed images).
+// synth <= 2x floor, peak RSS <= 400 MB; and linear to 5,000 images: the time per image at 5,000
+// at most 20% above the time per image at 2,000 (base images scale with the fleet: 15 per 100
+// managed images). Also reports the growth from 500 to 5,000 images.
 //
 //   node bench/synth.mjs [--runs 5] [--growth-runs 3] [--sizes 500,1000,2000,5000] [--images 2000]
 
@@ -14,13 +15,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateStateRepo } from './gen/state-repo.mjs';
-import { cachedGenerate, ensureDir, FLOOR, requireBuilt, SYNTH_MAIN, WORK } from './lib/context.mjs';
+import { cachedGenerate, ensureDir, FLOOR, requireBuilt, TREE, WORK } from './lib/context.mjs';
 import { assertExit, rssMethodLabel, runProcess } from './lib/measure.mjs';
 import { runStandalone } from './lib/script.mjs';
 import { fmtInt, fmtMiB, fmtMs, fmtRatio, median, table } from './lib/stats.mjs';
 
 export const TARGET_RATIO = 2;
 export const TARGET_RSS_MIB = 400;
+/** Linear: time per image at the largest size at most this much above the time per image at 2,000. */
+export const TARGET_LINEARITY = 1.2;
 /** The fleet of the targets: 2,000 managed images over 300 base images (15 per 100 images). */
 const FLEET = { images: 2000, bases: 300 };
 
@@ -39,14 +42,18 @@ export function stateRepoFor(images) {
   return { dir, images, bases, summary };
 }
 
-async function synthOnce(stateDir, outFile) {
-  const result = await runProcess(process.execPath, [SYNTH_MAIN, '--state-dir', stateDir, '--out', outFile], {
-    rss: true,
-  });
+/** One run of the synth app of `tree` (whole process: wall time, CPU time, peak RSS). */
+export async function synthOnce(tree, stateDir, outFile) {
+  const result = await runProcess(
+    process.execPath,
+    [tree.synthMain, '--state-dir', stateDir, '--out', outFile],
+    { rss: true },
+  );
   return assertExit(result, `synth (${stateDir})`);
 }
 
-async function floorOnce(stateDir, manifest, outFile) {
+/** One run of the floor: yaml parse of the state files, yaml parse and stringify of `manifest`. */
+export async function floorOnce(stateDir, manifest, outFile) {
   const result = await runProcess(
     process.execPath,
     [FLOOR, '--state-dir', stateDir, '--manifest', manifest, '--out', outFile],
@@ -63,11 +70,11 @@ async function measureSize(repo, runs) {
   const outDir = ensureDir(join(WORK, 'synth-out'));
   const manifest = join(outDir, `synth-${repo.images}.k8s.yaml`);
   const floorOut = join(outDir, `floor-${repo.images}.k8s.yaml`);
-  await synthOnce(repo.dir, manifest); // warm-up; also produces the manifest the floor re-serializes
+  await synthOnce(TREE, repo.dir, manifest); // warm-up; also produces the manifest the floor re-serializes
   await floorOnce(repo.dir, manifest, floorOut);
   const m = { synthMs: [], floorMs: [], synthRss: [], floorRss: [], synthCpu: [], floorCpu: [] };
-  for (let i = 0; i < runs; i++) {
-    const s = await synthOnce(repo.dir, manifest);
+  for (let run = 0; run < runs; run++) {
+    const s = await synthOnce(TREE, repo.dir, manifest);
     m.synthMs.push(s.ms);
     m.synthRss.push(s.rssKiB);
     m.synthCpu.push(s.cpuMs);
@@ -94,7 +101,7 @@ export async function benchSynth(options = {}) {
     headline: headlineImages = FLEET.images,
     log = console.log,
   } = options;
-  requireBuilt(SYNTH_MAIN, 'the synth app');
+  requireBuilt(TREE.synthMain, 'the synth app');
   log('== Benchmark 1: synthesis at scale');
   log(`synth:  node apps/synth/dist/main.js --state-dir DIR --out FILE (whole process)`);
   log(`floor:  node bench/floor.mjs (yaml parse of every state file + yaml parse/stringify of the manifest)`);
@@ -202,6 +209,15 @@ export async function benchSynth(options = {}) {
     `marginal cost ${fmtInt(first.images)} -> ${fmtInt(last.images)}: ${marginal.toFixed(2)} ms and ` +
       `${marginalRss.toFixed(0)} KiB per image (fixed cost ~${fmtMs(first.synthMs - marginal * first.images)})`,
   );
+  // Linear: the time per image at the largest size against the time per image at the headline size.
+  const largest = growth.reduce((a, b) => (b.images > a.images ? b : a));
+  const perImage = (g) => g.synthMs / g.images;
+  const linearity = perImage(largest) / (synthMs / headlineImages);
+  log(
+    `linear: ${(perImage(largest)).toFixed(2)} ms per image at ${fmtInt(largest.images)}, ` +
+      `${(synthMs / headlineImages).toFixed(2)} at ${fmtInt(headlineImages)} = ${fmtRatio(linearity)} ` +
+      `(target <= ${TARGET_LINEARITY}x)`,
+  );
   log('');
 
   return {
@@ -217,8 +233,15 @@ export async function benchSynth(options = {}) {
         benchmark: 'synth',
         metric: `peak RSS at ${fmtInt(headlineImages)} images`,
         value: fmtMiB(synthRss),
-        target: `< ${TARGET_RSS_MIB} MB`,
-        pass: synthRss / 1024 < TARGET_RSS_MIB,
+        target: `<= ${TARGET_RSS_MIB} MB`,
+        pass: synthRss / 1024 <= TARGET_RSS_MIB,
+      },
+      {
+        benchmark: 'synth',
+        metric: `time per image at ${fmtInt(largest.images)} vs at ${fmtInt(headlineImages)} (linear)`,
+        value: `${perImage(largest).toFixed(2)} / ${(synthMs / headlineImages).toFixed(2)} ms = ${fmtRatio(linearity)}`,
+        target: `<= ${TARGET_LINEARITY}x`,
+        pass: largest.images > headlineImages ? linearity <= TARGET_LINEARITY : undefined,
       },
     ],
     data: {
@@ -229,6 +252,7 @@ export async function benchSynth(options = {}) {
       runs: main,
       growth,
       marginalMsPerImage: marginal,
+      linearity,
     },
   };
 }

@@ -9,14 +9,23 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** Scratch space for generated inputs and outputs (gitignored). */
 export const WORK = join(ROOT, 'bench', '.work');
 
-export const SYNTH_MAIN = join(ROOT, 'apps', 'synth', 'dist', 'main.js');
-export const CLI_BIN = join(ROOT, 'apps', 'analyzer-cli', 'bin', 'image-factory.js');
+/**
+ * The built artefacts of a checkout of this repository: this one, or another one that
+ * `compare.mjs` measures side by side with it.
+ */
+export function treeAt(root) {
+  return {
+    root,
+    synthMain: join(root, 'apps', 'synth', 'dist', 'main.js'),
+    cliBin: join(root, 'apps', 'analyzer-cli', 'bin', 'image-factory.js'),
+    cliBundle: join(root, 'apps', 'analyzer-cli', 'dist', 'bin.js'),
+    exampleState: join(root, 'examples', 'state'),
+  };
+}
+
+/** This checkout. */
+export const TREE = treeAt(ROOT);
 export const FLOOR = join(ROOT, 'bench', 'floor.mjs');
-export const OLD_SCAN = join(ROOT, 'bench', 'old-tool-scan.py');
-/** The same scan ported to Node (the platform's share of the comparison). */
-export const OLD_SCAN_NODE = join(ROOT, 'bench', 'old-tool-scan.mjs');
-/** Our analysis timed inside one process, like the old scan's own timing. */
-export const PASS_SCRIPT = join(ROOT, 'bench', 'analyzer-pass.mjs');
 
 /** Creates `dir` (and parents). */
 export function ensureDir(dir) {

@@ -19,6 +19,13 @@ export function isMain(moduleUrl) {
   }
 }
 
+/** PASS or FAIL for a check with a target; INFO for a figure reported without one. */
+export function verdict(check) {
+  if (check.crashed) return 'CRASH';
+  if (check.pass === undefined) return 'INFO';
+  return check.pass ? 'PASS' : 'FAIL';
+}
+
 /**
  * When `moduleUrl` is the script node was started with, runs `bench` and prints a PASS/FAIL line
  * per check it returns; a crash prints its message and exits 1.
@@ -32,7 +39,7 @@ export function runStandalone(moduleUrl, name, bench) {
   bench()
     .then((result) => {
       for (const check of result.checks)
-        console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.metric}: ${check.value} (${check.target})`);
+        console.log(`${verdict(check)}  ${check.metric}: ${check.value} (${check.target})`);
     })
     .catch((error) => {
       console.error(`${name} benchmark crashed: ${error.message}`);

@@ -1,9 +1,5 @@
 #!/usr/bin/env node
 import { run } from './program.js';
-import { lowerBackgroundThreads } from './threads.js';
-
-// Node's background threads yield the CPU to the main thread, which does the work (see threads.ts).
-lowerBackgroundThreads(process.pid);
 
 // A reader that goes away (`image-factory ... | head`) makes the next write fail with EPIPE, which
 // Node raises as an 'error' event: without a listener that is an uncaught exception and a stack

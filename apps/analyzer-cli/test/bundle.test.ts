@@ -1,5 +1,5 @@
 // Packaging: the bundled binary (fast start, self-contained) and the analysis image's Dockerfile.
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDockerfile } from '@image-factory/dockerfile-analyzer';
 import { DockerfileParser } from 'dockerfile-ast';
@@ -15,29 +15,6 @@ const version = (JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf
 beforeAll(ensureBuilt, 120_000);
 afterAll(() => scratch.cleanup());
 
-/** Files dist/bin.js loads before any command runs: its static imports, transitively. */
-function startupFiles(): string[] {
-  return staticClosure('bin.js');
-}
-
-/** `file` (in dist/) and the files it imports statically, transitively. */
-function staticClosure(entry: string): string[] {
-  const dist = join(TEST_PACKAGE_DIR, 'dist');
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const text = readFileSync(join(dist, file), 'utf8');
-    for (const match of text.matchAll(
-      /^\s*(?:import|export)\s[^;]*?from\s*["']\.\/([^"']+)["']|^\s*import\s*["']\.\/([^"']+)["']/gm,
-    )) {
-      visit((match[1] ?? match[2]) as string);
-    }
-  };
-  visit(entry);
-  return [...seen].sort();
-}
-
 describe('the bundle', () => {
   it('prints the version and the commands through the committed launcher', async () => {
     const result = await runBin(['--version']);
@@ -46,61 +23,6 @@ describe('the bundle', () => {
     expect(help.stdout).toMatch(/analyze \[options\]/);
     expect(help.stdout).toMatch(/generate-state \[options\]/);
     expect(help.stdout).toMatch(/graph \[options\]/);
-  });
-
-  it('loads the analyzer, YAML and git code only when a command needs them (code-split chunks)', () => {
-    const files = startupFiles();
-    const dist = readdirSync(join(TEST_PACKAGE_DIR, 'dist')).filter((file) => file.endsWith('.js'));
-    expect(dist.length).toBeGreaterThan(files.length);
-    const startup = files
-      .map((file) => readFileSync(join(TEST_PACKAGE_DIR, 'dist', file), 'utf8'))
-      .join('\n');
-    // Markers of heavy modules: the Dockerfile analyzer, the yaml library, the analysis job and generate-state.
-    for (const marker of [
-      'function analyzeDockerfile(',
-      'YAMLParseError',
-      'function runAnalyzeJob(',
-      'function generateState(',
-      'function renderBuildWorkflow(',
-    ]) {
-      expect(startup, marker).not.toContain(marker);
-    }
-    const all = dist.map((file) => readFileSync(join(TEST_PACKAGE_DIR, 'dist', file), 'utf8')).join('\n');
-    for (const marker of [
-      'function runAnalyzeJob(',
-      'function generateState(',
-      'function analyzeDockerfile(',
-      'YAMLParseError',
-    ])
-      expect(all).toContain(marker);
-  });
-
-  it('base-images loads the analyzer without the state loader, zod or yaml (fast discovery)', () => {
-    const dist = join(TEST_PACKAGE_DIR, 'dist');
-    const run = readdirSync(dist).find(
-      (file) =>
-        file.endsWith('.js') &&
-        readFileSync(join(dist, file), 'utf8').includes('function writeBaseImagesReport('),
-    );
-    expect(run).toBeDefined();
-    const loaded = staticClosure(run as string)
-      .map((file) => readFileSync(join(dist, file), 'utf8'))
-      .join('\n');
-    expect(loaded).toContain('function analyzeDockerfile(');
-    for (const marker of ['YAMLParseError', 'ZodError', 'function loadState(']) {
-      expect(loaded, marker).not.toContain(marker);
-    }
-  });
-
-  it('leaves out the zod code no command uses (its ~70 locales), so validate starts fast', () => {
-    const dist = join(TEST_PACKAGE_DIR, 'dist');
-    const all = readdirSync(dist)
-      .filter((file) => file.endsWith('.js'))
-      .map((file) => readFileSync(join(dist, file), 'utf8'))
-      .join('\n');
-    expect(all).toContain('function loadState(');
-    // From zod/v4/locales/de.js: present when the state schemas import `{ z }` instead of `* as z`.
-    expect(all).not.toContain('ISO-Datum und -Uhrzeit');
   });
 
   it('runs from a copy without node_modules (everything is bundled)', async () => {

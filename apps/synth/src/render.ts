@@ -1,3 +1,4 @@
+import { compareStrings } from '@image-factory/state-schema';
 import { type App, Chart, Yaml } from 'cdk8s';
 
 /** Kinds in manifest order; each group is sorted by name. */
@@ -22,15 +23,13 @@ function rank(kind: string): number {
   return i < 0 ? KIND_ORDER.length : i;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Sorts objects: Namespace, Project, ProjectConfig, ServiceAccount, AnalysisTemplate, Warehouses, Stages; by name within a kind. */
 export function sortManifests(manifests: readonly Manifest[]): Manifest[] {
   return [...manifests].sort(
     (a, b) =>
-      rank(a.kind) - rank(b.kind) || compare(a.kind, b.kind) || compare(a.metadata.name, b.metadata.name),
+      rank(a.kind) - rank(b.kind) ||
+      compareStrings(a.kind, b.kind) ||
+      compareStrings(a.metadata.name, b.metadata.name),
   );
 }
 

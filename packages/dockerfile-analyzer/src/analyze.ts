@@ -105,11 +105,12 @@ function collectImages(evaluation: Evaluation): Occurrence[] {
   }
   const out: Occurrence[] = [];
   for (const stage of stages) {
-    const common = { stageIndex: stage.index, stage: stage.name ?? `stage-${stage.index}` };
+    const label = stage.name ?? `stage-${stage.index}`;
     const stageReachable = reachable.has(stage.index);
     if (stage.base.kind === 'image') {
       out.push({
-        ...common,
+        stageIndex: stage.index,
+        stage: label,
         written: stage.base.ref,
         raw: stage.base.raw,
         source: 'from',
@@ -129,7 +130,8 @@ function collectImages(evaluation: Evaluation): Occurrence[] {
     for (const { source, onbuild, reachable: sourceReachable } of sources) {
       if (source.target.kind !== 'image') continue;
       out.push({
-        ...common,
+        stageIndex: stage.index,
+        stage: label,
         written: source.target.ref,
         raw: source.target.raw,
         source: source.kind,

@@ -101,10 +101,7 @@ function parseUncached(text: string): ReferenceParseResult {
   if (!DOMAIN.test(domain)) return fail('invalid reference format');
   const match = REFERENCE.exec(`${domain}/${remainder}`);
   if (!match) return fail('invalid reference format');
-  // Indexed, not destructured (array destructuring runs the iterator protocol: slow until optimised).
-  const fullName = match[1] ?? '';
-  const tag = match[2];
-  const digest = match[3];
+  const [, fullName = '', tag, digest] = match;
   const repository = fullName.slice(domain.length + 1);
   if (repository.length > PATH_MAX_LENGTH) {
     return fail(`repository name must not be more than ${PATH_MAX_LENGTH} characters`);
@@ -231,8 +228,8 @@ function makeReference(
 ): ImageReference {
   const name = `${registry}/${repository}`;
   const suffix = `${tag === undefined ? '' : `:${tag}`}${digest === undefined ? '' : `@${digest}`}`;
-  // One object shape for every reference (tag and digest present, possibly undefined): callers
-  // read these objects in hot loops, where mixed shapes make every property access slow.
+  // Every reference has the same keys: `tag` and `digest` are `undefined` when not written (JSON
+  // leaves them out).
   return {
     registry,
     repository,

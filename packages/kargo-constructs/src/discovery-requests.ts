@@ -76,8 +76,8 @@ export function registryHostOf(repoURL: string): string {
 
 /** The host of a git URL (https, ssh or `git@host:path`). */
 export function gitHostOf(repoURL: string): string {
-  const scp = /^[\w.-]+@([\w.-]+):(?!\/\/)/.exec(repoURL);
-  if (scp !== null) return (scp[1] as string).toLowerCase();
+  const scpHost = /^[\w.-]+@([\w.-]+):(?!\/\/)/.exec(repoURL)?.[1];
+  if (scpHost !== undefined) return scpHost.toLowerCase();
   try {
     return new URL(repoURL).host.toLowerCase();
   } catch {

@@ -1,13 +1,7 @@
 import type { ReadStateFile } from './build-model.js';
+import { compareStrings } from './compare.js';
 import type { BaseImage, BaseImageState, ImageSelectionStrategy, Origin, StateProblem } from './model.js';
-import {
-  type BaseFileInfo,
-  compare,
-  defined,
-  doubledWarning,
-  type EntryInfo,
-  nameMismatch,
-} from './model-helpers.js';
+import { type BaseFileInfo, defined, doubledWarning, type EntryInfo, nameMismatch } from './model-helpers.js';
 import { checkOldBaseEntryFields, describedBy } from './old-base-entry-fields.js';
 import { problem } from './problems.js';
 import { type ImageReference, referenceKey, tryParseImageReference, withDefaultTag } from './reference.js';
@@ -245,7 +239,7 @@ export function reportDuplicateReferences(
   problems: StateProblem[],
 ): void {
   const byKey = new Map<string, BaseFileInfo>();
-  for (const info of [...baseFiles.values()].sort((a, b) => compare(a.name, b.name))) {
+  for (const info of [...baseFiles.values()].sort((a, b) => compareStrings(a.name, b.name))) {
     const key = referenceKey(info.reference);
     const first = byKey.get(key);
     if (first) {

@@ -1,4 +1,5 @@
 import { loadBaseFile, mergeBaseImages, reportDuplicateReferences } from './base-images.js';
+import { compareStrings } from './compare.js';
 import { checkEnrollmentCopy } from './enrollment-copy.js';
 import { loadEntries } from './entries.js';
 import { readGitOrigin } from './git-origin.js';
@@ -15,7 +16,7 @@ import type {
   StateProblem,
   StateRepoUrlSource,
 } from './model.js';
-import { type BaseFileInfo, compare, duplicateFile, nameMismatch } from './model-helpers.js';
+import { type BaseFileInfo, duplicateFile, nameMismatch } from './model-helpers.js';
 import { problem } from './problems.js';
 import { loadSettings } from './settings-loader.js';
 import { dropFollowOnSyntaxErrors } from './syntax-errors.js';
@@ -137,8 +138,8 @@ export function buildModel(
     layout: docs.layout,
     settings,
     ...(stateRepoUrlSource ? { stateRepoUrlSource } : {}),
-    managedImages: managedImages.sort((a, b) => compare(a.name, b.name)),
-    baseImages: finalBase.sort((a, b) => compare(a.name, b.name)),
+    managedImages: managedImages.sort((a, b) => compareStrings(a.name, b.name)),
+    baseImages: finalBase.sort((a, b) => compareStrings(a.name, b.name)),
   };
 }
 

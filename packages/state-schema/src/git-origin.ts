@@ -99,9 +99,10 @@ function readSmallRegularFile(path: string): string | undefined {
 export function parseGitConfig(text: string): Map<string, string[]> {
   const values = new Map<string, string[]>();
   let section: string | undefined;
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i] ?? '';
+  // One iterator: a continued value takes the lines after it from the same iterator.
+  const lines = text.replace(/\r\n/g, '\n').split('\n').values();
+  for (const written of lines) {
+    let line = written;
     const header = /^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line);
     if (header) {
       const name = (header[1] ?? '').toLowerCase();
@@ -115,8 +116,10 @@ export function parseGitConfig(text: string): Map<string, string[]> {
     if (!variable || section === undefined) continue;
     let raw = variable[3] ?? '';
     // A value continues on the next line when the line ends in an unescaped, unquoted backslash.
-    while (endsWithContinuation(raw) && i + 1 < lines.length) {
-      raw = raw.slice(0, -1) + (lines[++i] ?? '');
+    while (endsWithContinuation(raw)) {
+      const next = lines.next();
+      if (next.done) break;
+      raw = raw.slice(0, -1) + next.value;
     }
     const value = variable[2] === '=' ? parseValue(raw) : 'true';
     const key = `${section}.${(variable[1] ?? '').toLowerCase()}`;
@@ -126,8 +129,7 @@ export function parseGitConfig(text: string): Map<string, string[]> {
 }
 
 function endsWithContinuation(raw: string): boolean {
-  let backslashes = 0;
-  for (let i = raw.length - 1; i >= 0 && raw[i] === '\\'; i--) backslashes++;
+  const backslashes = raw.length - raw.replace(/\\+$/, '').length;
   return backslashes % 2 === 1;
 }
 
@@ -136,8 +138,9 @@ function parseValue(raw: string): string {
   let quoted = false;
   // Whitespace outside quotes is kept only between other characters (trimmed at both ends).
   let pendingSpace = '';
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i] as string;
+  // One iterator: an escape takes the character after the backslash from it.
+  const chars = raw[Symbol.iterator]();
+  for (const ch of chars) {
     if (!quoted && (ch === '#' || ch === ';')) break;
     if (ch === '"') {
       quoted = !quoted;
@@ -145,11 +148,13 @@ function parseValue(raw: string): string {
       pendingSpace = '';
       continue;
     }
-    if (ch === '\\' && i + 1 < raw.length) {
-      const next = raw[++i] as string;
-      out += pendingSpace + ({ n: '\n', t: '\t', b: '\b' }[next] ?? next);
-      pendingSpace = '';
-      continue;
+    if (ch === '\\') {
+      const next = chars.next();
+      if (!next.done) {
+        out += pendingSpace + ({ n: '\n', t: '\t', b: '\b' }[next.value] ?? next.value);
+        pendingSpace = '';
+        continue;
+      }
     }
     if (!quoted && (ch === ' ' || ch === '\t')) {
       if (out !== '') pendingSpace += ch;

@@ -4,8 +4,10 @@
  * including the files the old tool wrote (an `enrollment` copy without `name`,
  * `discoveryStatus: external`, placeholder digests, unquoted versions, `rebuildState`).
  */
+
+import { compareStrings } from './compare.js';
 import type { DiscoveryStatus, ImageEntry, ManagedImageState, StateProblem } from './model.js';
-import { compare, defined, sortRecord } from './model-helpers.js';
+import { defined, sortRecord } from './model-helpers.js';
 import { problem } from './problems.js';
 import { type FieldRule, isNoInformation, readFields, readVersion } from './runtime-fields.js';
 import { ImageStateSchema } from './schema/image-state.js';
@@ -84,7 +86,7 @@ export function readImageStateFile(
     ...defined('lastDiscovery', doc.lastDiscovery as string | undefined),
     ...defined('discoveryStatus', doc.discoveryStatus as DiscoveryStatus | undefined),
     ...(enrollmentCopy ? { enrollment: { ...enrollmentCopy, name } as ImageEntry } : {}),
-    baseImages: [...new Set((doc.baseImages as string[] | undefined) ?? [])].sort(compare),
+    baseImages: [...new Set((doc.baseImages as string[] | undefined) ?? [])].sort(compareStrings),
     ...defined('workflowInputs', sortedNames(doc.workflowInputs as string[] | null | undefined)),
     ...defined('currentVersion', currentVersion),
     ...defined('currentDigest', doc.currentDigest as string | undefined),
@@ -152,7 +154,7 @@ export function isIdleRebuildState(value: unknown): boolean {
 }
 
 function sortedNames(names: readonly string[] | null | undefined): string[] | undefined {
-  return names === null || names === undefined ? undefined : [...new Set(names)].sort(compare);
+  return names === null || names === undefined ? undefined : [...new Set(names)].sort(compareStrings);
 }
 
 function sortedRecord(record: Record<string, string> | null | undefined): Record<string, string> | undefined {

@@ -24,6 +24,7 @@ export {
   parsePins,
   WORKFLOWS_DIR,
 } from './build-workflow.js';
+export { compareStrings } from './compare.js';
 export { DURATION_PATTERN, parseDuration, toKargoDuration } from './duration.js';
 export { EXPRESSION_DELIMITERS, expressionDelimiterIn } from './expression-text.js';
 export { type GitOrigin, parseGitConfig, readGitOrigin } from './git-origin.js';

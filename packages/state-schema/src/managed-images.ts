@@ -156,7 +156,8 @@ export function checkBaseImageReferences(
     });
   }
   for (const cycle of findCycles(graph)) {
-    const first = cycle[0]!;
+    const [first] = cycle;
+    if (first === undefined) continue;
     const found = states.get(first);
     problems.push(
       problem(

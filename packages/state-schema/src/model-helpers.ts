@@ -1,3 +1,4 @@
+import { compareStrings } from './compare.js';
 import { IMAGES_FILE } from './layout.js';
 import type { BaseImageState, ImageEntry, ImageSelectionStrategy, Origin, StateProblem } from './model.js';
 import { problem } from './problems.js';
@@ -28,16 +29,12 @@ export function defined<K extends string, V>(key: K, value: V | null | undefined
   return value === undefined || value === null ? {} : ({ [key]: value } as { [P in K]: V });
 }
 
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function stripDotSlash(path: string): string {
   return path.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
 }
 
 export function sortRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareStrings(a, b)));
 }
 
 export function duplicateFile(file: string, previous: string, name: string): StateProblem {

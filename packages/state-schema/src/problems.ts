@@ -1,3 +1,4 @@
+import { compareStrings } from './compare.js';
 import type { StateProblem, StateProblemCode } from './model.js';
 
 /**
@@ -20,10 +21,6 @@ export function sortProblems(problems: readonly StateProblem[]): StateProblem[] 
       a.col - b.col ||
       compareStrings(a.message, b.message),
   );
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -81,24 +78,26 @@ export function didYouMean(input: string, candidates: readonly string[]): string
 
 /** Damerau-Levenshtein distance (optimal string alignment: transpositions count 1). */
 export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const row = d[i]!;
-      const prev = d[i - 1]!;
-      let value = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, d[i - 2]![j - 2]! + 1);
+  const left = a.split('');
+  const right = b.split('');
+  // The table row by row: `previous` holds the distances from `a`'s prefix one character shorter
+  // than the current row's, `beforePrevious` two characters shorter (for transpositions).
+  let beforePrevious: number[] = [];
+  let previous = Array.from({ length: right.length + 1 }, (_, j) => j);
+  for (const [i, x] of left.entries()) {
+    const row = [i + 1];
+    for (const [j, y] of right.entries()) {
+      const substitution = (previous[j] ?? 0) + (x === y ? 0 : 1);
+      let value = Math.min((previous[j + 1] ?? 0) + 1, (row[j] ?? 0) + 1, substitution);
+      if (i > 0 && j > 0 && x === right[j - 1] && left[i - 1] === y) {
+        value = Math.min(value, (beforePrevious[j - 1] ?? 0) + 1);
       }
-      row[j] = value;
+      row.push(value);
     }
+    beforePrevious = previous;
+    previous = row;
   }
-  return d[a.length]![b.length]!;
+  return previous[right.length] ?? 0;
 }
 
 /** Renders a field path as `source.repo`, `updates[1].type`. */

@@ -56,32 +56,32 @@ export function findCycles(graph: ReadonlyMap<string, readonly string[]>): strin
   const cycles = new Map<string, string[]>();
   const state = new Map<string, 'visiting' | 'done'>();
   // Depth-first search with an explicit stack (a chain of 20,000 images must not overflow the call
-  // stack): each frame is a node on the current path and the index of its next edge.
+  // stack): each frame is a node on the current path and the edges of it still to follow.
   const path: string[] = [];
-  const frames: { node: string; next: number }[] = [];
+  const frames: { node: string; edges: Iterator<string> }[] = [];
   const enter = (node: string) => {
     state.set(node, 'visiting');
     path.push(node);
-    frames.push({ node, next: 0 });
+    frames.push({ node, edges: (graph.get(node) ?? []).values() });
   };
   for (const root of [...graph.keys()].sort()) {
     if (state.has(root)) continue;
     enter(root);
-    while (frames.length > 0) {
-      const frame = frames[frames.length - 1] as { node: string; next: number };
-      const edges = graph.get(frame.node) ?? [];
-      if (frame.next >= edges.length) {
+    for (let frame = frames.at(-1); frame !== undefined; frame = frames.at(-1)) {
+      const edge = frame.edges.next();
+      if (edge.done) {
         frames.pop();
         path.pop();
         state.set(frame.node, 'done');
         continue;
       }
-      const next = edges[frame.next++] as string;
+      const next = edge.value;
       if (!graph.has(next)) continue;
       const s = state.get(next);
       if (s === 'visiting') {
+        // One key per cycle whatever node it was entered from: rotated to start at its smallest name.
         const cycle = path.slice(path.indexOf(next));
-        const smallest = [...cycle].sort()[0] as string;
+        const [smallest = next] = [...cycle].sort();
         const start = cycle.indexOf(smallest);
         const rotated = [...cycle.slice(start), ...cycle.slice(0, start)];
         cycles.set(rotated.join('\0'), rotated);

@@ -314,8 +314,7 @@ export function decodeUtf8(bytes: Uint8Array): SafeResult<{ text: string }> {
     const offset = firstInvalidUtf8(bytes);
     const before = STRICT_UTF8.decode(bytes.subarray(0, offset));
     const lineStart = before.lastIndexOf('\n') + 1;
-    let line = 1;
-    for (let i = 0; i < before.length; i++) if (before.charCodeAt(i) === 0x0a) line++;
+    const line = before.split('\n').length;
     const byte = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
     return {
       ok: false,
@@ -352,10 +351,10 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
       if (b === 0xf0) low = 0x90;
       if (b === 0xf4) high = 0x8f;
     } else return i;
-    for (let k = 1; k < length; k++) {
-      const c = bytes[i + k];
-      if (c === undefined) return i;
-      if (k === 1 ? c < low || c > high : c < 0x80 || c > 0xbf) return i;
+    const continuation = bytes.subarray(i + 1, i + length);
+    if (continuation.length < length - 1) return i; // cut short by the end of the file
+    for (const [k, c] of continuation.entries()) {
+      if (k === 0 ? c < low || c > high : c < 0x80 || c > 0xbf) return i;
     }
     i += length;
   }

@@ -131,26 +131,24 @@ export class YamlTextEditor {
         (pair.value as { range?: Range } | null)?.range?.[1] ??
         (pair.key as { range?: Range }).range?.[1] ??
         0;
-      let i = 0;
-      while (i < items.length) {
-        if (!removed.has(items[i] as Pair<Node, Node | null>)) {
-          i++;
+      // The run of removed fields being passed over, and the last kept field before it.
+      let run: { first: Pair<Node, Node | null>; last: Pair<Node, Node | null> } | undefined;
+      let kept: Pair<Node, Node | null> | undefined;
+      for (const item of items) {
+        if (removed.has(item)) {
+          run = { first: run?.first ?? item, last: item };
           continue;
         }
-        let j = i;
-        while (j + 1 < items.length && removed.has(items[j + 1] as Pair<Node, Node | null>)) j++;
-        const next = items[j + 1];
-        const previous = items[i - 1];
-        const first = items[i] as Pair<Node, Node | null>;
-        const last = items[j] as Pair<Node, Node | null>;
-        if (next) edits.push({ start: keyStart(first), end: keyStart(next), text: '' });
-        else
-          edits.push({
-            start: previous ? valueStop(previous) : keyStart(first),
-            end: valueStop(last),
-            text: '',
-          });
-        i = j + 1;
+        if (run) edits.push({ start: keyStart(run.first), end: keyStart(item), text: '' });
+        run = undefined;
+        kept = item;
+      }
+      if (run) {
+        edits.push({
+          start: kept ? valueStop(kept) : keyStart(run.first),
+          end: valueStop(run.last),
+          text: '',
+        });
       }
     }
     return edits;

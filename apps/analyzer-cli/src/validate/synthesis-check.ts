@@ -13,7 +13,7 @@
  */
 import { FactoryNames, planImageFactory, planWebhooks, updateStageNames } from '@image-factory/factory';
 import type { FactoryState, Origin, StateProblem } from '@image-factory/state-schema';
-import { problem, sortProblems } from '@image-factory/state-schema';
+import { compareStrings, problem, sortProblems } from '@image-factory/state-schema';
 
 /** Who asks for a generated name, and where that is written. */
 interface NameOwner {
@@ -78,7 +78,7 @@ function positionClash(
       if (list.length < 2 || !found.message.includes(`"${name}"`)) continue;
       const sorted = [...list].sort(
         (a, b) =>
-          compare(a.origin.file, b.origin.file) ||
+          compareStrings(a.origin.file, b.origin.file) ||
           a.origin.line - b.origin.line ||
           a.origin.col - b.origin.col,
       );
@@ -155,8 +155,4 @@ function warehouseOwners(state: FactoryState): Map<string, NameOwner[]> {
     });
   }
   return map;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

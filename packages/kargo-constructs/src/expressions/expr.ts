@@ -157,8 +157,9 @@ export class Expr {
 
   /** `(a + b + …)`: string concatenation of code and literals, e.g. `Expr.concat('base ', Expr.ctx('stage'))`. */
   public static concat(...parts: readonly ExprValue[]): Expr {
-    if (parts.length === 0) return Expr.literal('');
-    if (parts.length === 1) return Expr.of(parts[0] as ExprValue);
+    const [only, ...rest] = parts;
+    if (only === undefined) return Expr.literal('');
+    if (rest.length === 0) return Expr.of(only);
     return new Expr(`(${parts.map((p) => Expr.of(p).code).join(' + ')})`);
   }
 

@@ -52,9 +52,8 @@ export function analysisSpecIssues(
     const found: [string, string][] = [];
     strings(metric, at, found);
     for (const [path, text] of found) {
-      for (const match of text.matchAll(ARG_REF_RE)) {
-        const name = match[1] as string;
-        if (!declared.has(name)) {
+      for (const [, name] of text.matchAll(ARG_REF_RE)) {
+        if (name !== undefined && !declared.has(name)) {
           out.push(
             `${path}: references {{args.${name}}} but the template declares no argument "${name}" (declared: ${[...declared].sort().join(', ') || 'none'})`,
           );

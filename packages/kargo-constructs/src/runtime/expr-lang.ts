@@ -137,7 +137,7 @@ function tokenize(code: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < code.length) {
-    const c = code[i] as string;
+    const c = code.charAt(i);
     if (/\s/.test(c)) {
       i++;
       continue;
@@ -688,8 +688,8 @@ const BUILTINS: Record<string, ExprFunction> = {
     const chars = new Set(asString(cut, 'trim'));
     let start = 0;
     let end = s.length;
-    while (start < end && chars.has(s[start] as string)) start++;
-    while (end > start && chars.has(s[end - 1] as string)) end--;
+    while (start < end && chars.has(s.charAt(start))) start++;
+    while (end > start && chars.has(s.charAt(end - 1))) end--;
     return s.slice(start, end);
   },
   trimPrefix: ([v, p]) => {

@@ -24,13 +24,13 @@ function underscoreOK(text: string): boolean {
   let i = 0;
   if (s.startsWith('-') || s.startsWith('+')) s = s.slice(1);
   let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'box'.includes((s[1] as string).toLowerCase())) {
+  if (s.length >= 2 && s[0] === '0' && 'box'.includes(s.charAt(1).toLowerCase())) {
     i = 2;
     saw = '0';
-    hex = (s[1] as string).toLowerCase() === 'x';
+    hex = s.charAt(1).toLowerCase() === 'x';
   }
   for (; i < s.length; i++) {
-    const c = s[i] as string;
+    const c = s.charAt(i);
     if ((c >= '0' && c <= '9') || (hex && /[a-f]/i.test(c))) {
       saw = '0';
       continue;
@@ -87,7 +87,7 @@ export function parseGoFloat(s: string): number | undefined {
   let sawDigits = false;
   let underscores = false;
   for (; i < s.length; i++) {
-    const c = s[i] as string;
+    const c = s.charAt(i);
     if (c === '_') {
       underscores = true;
       continue;
@@ -107,7 +107,7 @@ export function parseGoFloat(s: string): number | undefined {
   const mantissa = s.slice(mantissaStart, i).replaceAll('_', '');
   let exponent = 0;
   const expChar = hex ? 'p' : 'e';
-  if (i < s.length && (s[i] as string).toLowerCase() === expChar) {
+  if (i < s.length && s.charAt(i).toLowerCase() === expChar) {
     i++;
     if (i >= s.length) return undefined;
     let sign = 1;
@@ -115,9 +115,9 @@ export function parseGoFloat(s: string): number | undefined {
       sign = s[i] === '-' ? -1 : 1;
       i++;
     }
-    if (i >= s.length || !/[0-9]/.test(s[i] as string)) return undefined;
+    if (i >= s.length || !/[0-9]/.test(s.charAt(i))) return undefined;
     let digits = '';
-    for (; i < s.length && /[0-9_]/.test(s[i] as string); i++) {
+    for (; i < s.length && /[0-9_]/.test(s.charAt(i)); i++) {
       if (s[i] === '_') underscores = true;
       else digits += s[i];
     }

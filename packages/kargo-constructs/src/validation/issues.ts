@@ -58,19 +58,20 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Levenshtein distance, row by row: `previous` holds the distances from `a`'s prefix one character shorter. */
 function distance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  let prev = Array.from({ length: cols }, (_, j) => j);
-  for (let i = 1; i < rows; i++) {
-    const cur = [i];
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+  const right = b.split('');
+  let previous = Array.from({ length: right.length + 1 }, (_, j) => j);
+  for (const [i, x] of a.split('').entries()) {
+    const row = [i + 1];
+    for (const [j, y] of right.entries()) {
+      row.push(
+        Math.min((previous[j + 1] ?? 0) + 1, (row[j] ?? 0) + 1, (previous[j] ?? 0) + (x === y ? 0 : 1)),
+      );
     }
-    prev = cur;
+    previous = row;
   }
-  return prev[cols - 1] ?? 0;
+  return previous[right.length] ?? 0;
 }
 
 /**

@@ -122,7 +122,8 @@ export function validateSubscription(
     ];
   }
   const keys = Object.keys(sub).filter((k) => sub[k] !== undefined);
-  if (keys.length !== 1) {
+  const [key] = keys;
+  if (key === undefined || keys.length !== 1) {
     return [
       {
         path: base,
@@ -131,7 +132,6 @@ export function validateSubscription(
       },
     ];
   }
-  const key = keys[0] as string;
   const path = childPath(base, key);
   if (!(SUBSCRIPTION_KINDS as readonly string[]).includes(key)) {
     const near = closest(key, SUBSCRIPTION_KINDS);
