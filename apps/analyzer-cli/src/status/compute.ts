@@ -174,6 +174,8 @@ export interface StatusInputs {
   readonly observations: ReadonlyMap<string, RegistryObservation>;
   readonly now: Date;
   readonly requests?: ReadonlyArray<{ readonly host: string; readonly requests: number }> | undefined;
+  /** `--update`: the digests this run sees are recorded in the state by the same run. */
+  readonly recording?: boolean | undefined;
 }
 
 export function computeStatus(inputs: StatusInputs): StatusReport {
@@ -188,6 +190,7 @@ export function computeStatus(inputs: StatusInputs): StatusReport {
       state,
       graph,
       generatedAt,
+      recording: inputs.recording === true,
       bases: basesByName,
       models: modelByName,
       managed: managedByName,
@@ -251,6 +254,7 @@ interface ImageContext {
   readonly state: Pick<FactoryState, 'settings'>;
   readonly graph: ImageGraph;
   readonly generatedAt: string;
+  readonly recording: boolean;
   readonly bases: ReadonlyMap<string, BaseStatus>;
   readonly models: ReadonlyMap<string, BaseImage>;
   readonly managed: ReadonlyMap<string, ManagedImage>;
@@ -347,7 +351,7 @@ function imageBaseStatus(
     current = base.currentDigest;
     const accepted = new Set([base.currentDigest, ...(base.tagDigest === undefined ? [] : [base.tagDigest])]);
     matches = (candidate) => accepted.has(candidate);
-    changes = recordedChanges(model, base, ctx.generatedAt);
+    changes = recordedChanges(model, base, ctx.generatedAt, ctx.recording);
   }
   if (builtOn === undefined) {
     return unknown(
@@ -392,7 +396,12 @@ function imageBaseStatus(
  * first recorded digest (`lastChecked` of a file with no previous digest), and — when the registry
  * answers a digest the state has not recorded — a change seen by this run.
  */
-function recordedChanges(model: BaseImage, base: BaseStatus, generatedAt: string): KnownChange[] {
+function recordedChanges(
+  model: BaseImage,
+  base: BaseStatus,
+  generatedAt: string,
+  recording: boolean,
+): KnownChange[] {
   const file = model.stateFile ?? `base-images/${model.name}.yaml`;
   const recorded = model.state;
   const changes: KnownChange[] = [];
@@ -427,7 +436,7 @@ function recordedChanges(model: BaseImage, base: BaseStatus, generatedAt: string
       ...optional('from', recordedDigest),
       to: base.currentDigest,
       at: generatedAt,
-      source: 'this run (not recorded yet)',
+      source: recording ? 'this run (recorded by --update)' : 'this run (not recorded yet)',
     });
   }
   return changes;
