@@ -44,7 +44,8 @@ th, td { border-bottom: 1px solid #e3e3e3; padding: .3rem .6rem; text-align: lef
 th { cursor: pointer; user-select: none; background: #f6f6f6; }
 th[aria-sort="ascending"]::after { content: " \\25B2"; }
 th[aria-sort="descending"]::after { content: " \\25BC"; }
-td.status { font-weight: 600; white-space: nowrap; }
+td.status { font-weight: 600; }
+#images td.status { white-space: nowrap; }
 td.status.st-up-to-date { color: #2e7d32; }
 td.status.st-behind { color: #e65100; }
 td.status.st-unknown { color: #616161; }
@@ -103,7 +104,7 @@ export function renderStatusHtml(report: StatusReport): string {
   const { summary } = report;
   const requests =
     report.requests.length === 0
-      ? 'no registry requests'
+      ? 'none'
       : report.requests.map(({ host, requests: count }) => `${count} to ${host}`).join(', ');
   return `<!doctype html>
 <html lang="en">
@@ -224,7 +225,7 @@ function renderGraphSvg(report: StatusReport): string {
     const cls = nodeClass(node, images, bases);
     return `<g class="node ${node.kind} ${cls}" data-id="${escapeHtml(node.id)}" transform="translate(${at.x} ${at.y})"><title>${escapeHtml(`${node.name}\n${node.detail}`)}</title><rect width="${NODE_WIDTH}" height="${NODE_HEIGHT}"/><text x="8" y="17">${escapeHtml(shorten(node.name))}</text><text class="detail" x="8" y="33">${escapeHtml(shorten(node.detail))}</text></g>`;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="dependency graph" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${paths.join('')}${boxes.join('')}</svg>`;
+  return `<svg role="img" aria-label="dependency graph" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${paths.join('')}${boxes.join('')}</svg>`;
 }
 
 function shorten(text: string): string {
