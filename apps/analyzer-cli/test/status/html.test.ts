@@ -17,6 +17,12 @@ const HOSTILE_TAGS = `^(</style><script>window.__pwned=1</script>"'&amp;)?7$`;
 const HOSTILE_PATH = `deploy/<script>window.__pwned=2</script>"'></title>.yaml`;
 const HOSTILE_VERSION = `<img src=x onerror="window.__pwned=3">`;
 
+/** What the page functions use of the browser's globals. */
+interface BrowserGlobals {
+  getComputedStyle(element: unknown): { fill: string };
+  __pwned?: number;
+}
+
 const scratch = tempDir('if-status-html');
 let browser: Browser;
 
@@ -123,7 +129,8 @@ describe('status --html in Chromium', () => {
     const node = async (id: string) =>
       page.$eval(`g.node[data-id="${id}"]`, (g) => ({
         cls: g.getAttribute('class'),
-        fill: getComputedStyle(g.querySelector('rect') as Element).fill,
+        // Runs in the page (this package's TypeScript has no DOM library).
+        fill: (globalThis as unknown as BrowserGlobals).getComputedStyle(g.querySelector('rect')).fill,
       }));
     expect(await node('image:app')).toEqual({ cls: 'node image st-behind', fill: 'rgb(255, 233, 199)' });
     expect(await node('image:base-app')).toEqual({
@@ -163,7 +170,7 @@ describe('status --html in Chromium', () => {
     expect(await page.$eval('g.node.consumer title', (t) => t.textContent)).toBe(
       `acme/deploy:${HOSTILE_PATH}\nmain`,
     );
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__pwned)).toBeUndefined();
     expect(await page.$$eval('script', (scripts) => scripts.length)).toBe(1);
     expect(await page.$$eval('img', (found) => found.length)).toBe(0);
     expect(dialogs).toEqual([]);
