@@ -103,16 +103,25 @@ export const registerStatus: RegisterCommand = (program, ctx) => {
 
 /** Runs `status` and returns its exit code (errors that end the run are thrown as CliError). */
 export async function runStatus(options: StatusOptions, io: CliIO): Promise<number> {
-  const [status, { resolveStateDir }, { clockFromEnv }, { redactUrls }, { dockerConfigPath }, fs, path] =
-    await Promise.all([
-      import('../status/index.js'),
-      import('../state-dir.js'),
-      import('../lib/clock-env.js'),
-      import('../lib/redact.js'),
-      import('@image-factory/registry'),
-      import('node:fs/promises'),
-      import('node:path'),
-    ]);
+  const [
+    status,
+    { resolveStateDir },
+    { clockFromEnv },
+    { redactUrls },
+    { dockerConfigPath },
+    fs,
+    path,
+    { CliError },
+  ] = await Promise.all([
+    import('../status/index.js'),
+    import('../state-dir.js'),
+    import('../lib/clock-env.js'),
+    import('../lib/redact.js'),
+    import('@image-factory/registry'),
+    import('node:fs/promises'),
+    import('node:path'),
+    import('../errors.js'),
+  ]);
   const run = await status.executeStatus({
     stateDir: resolveStateDir(options.stateDir, io),
     dockerConfigPath: dockerConfigPath({
@@ -137,8 +146,14 @@ export async function runStatus(options: StatusOptions, io: CliIO): Promise<numb
   if (options.html !== undefined) {
     const file = path.resolve(io.cwd, options.html);
     const temporary = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(temporary, status.renderStatusHtml(run.report), 'utf8');
-    await fs.rename(temporary, file);
+    try {
+      await fs.writeFile(temporary, status.renderStatusHtml(run.report), 'utf8');
+      await fs.rename(temporary, file);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+      throw new CliError(`--html: cannot write ${file} (${reason})`);
+    }
   }
   let code = 0;
   for (const base of run.report.bases) {
@@ -229,8 +244,9 @@ export function formatStatus(report: StatusReport, options: { readonly color: bo
       | 'error',
   }));
   const baseLines = table(['BASE IMAGE', 'TAG', 'DIGEST NOW', 'STATE'], baseRows, 3, paint);
+  // Registry errors are printed on stderr (one line each); the other reasons here.
   const baseNotes = report.bases.flatMap((base) =>
-    base.reason === undefined ? [] : [`  ${base.name}: ${base.reason}`],
+    base.reason === undefined || base.check === 'error' ? [] : [`  ${base.name}: ${base.reason}`],
   );
   return [
     ...lines,
@@ -238,6 +254,7 @@ export function formatStatus(report: StatusReport, options: { readonly color: bo
     '',
     ...baseLines,
     ...(baseNotes.length === 0 ? [] : ['', ...baseNotes]),
+    '',
     '',
   ].join('\n');
 }

@@ -31,10 +31,10 @@ function pinnedState(): string {
   return dir;
 }
 
-async function status(tty: boolean, env: Record<string, string> = {}) {
+async function status(tty: boolean, env: Record<string, string> = {}, args: string[] = []) {
   const stdout = new BufferStream(tty);
   const stderr = new BufferStream(tty);
-  const code = await run(['status', '--state-dir', pinnedState()], {
+  const code = await run(['status', '--state-dir', pinnedState(), ...args], {
     stdout,
     stderr,
     env: { SOURCE_DATE_EPOCH: '1764892800', HOME: scratch.dir, ...env },
@@ -62,8 +62,17 @@ stale  behind      busybox    not recorded  unknown, manual promotion
 
 BASE IMAGE  TAG  DIGEST NOW           STATE
 busybox          sha256:cccccccccccc  pinned
+
 status: 2 images: 1 up to date, 1 behind, 0 unknown; no registry requests
 `);
     }
+  });
+
+  it('an --html file that cannot be written: exit 1 with the reason, no temporary file left', async () => {
+    const result = await status(false, {}, ['--html', join(scratch.dir, 'missing', 'status.html')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `image-factory: --html: cannot write ${join(scratch.dir, 'missing', 'status.html')} (ENOENT)\n`,
+    );
   });
 });
