@@ -261,6 +261,69 @@ describe('status against real registries', () => {
     }
   }, 60_000);
 
+  it('--concurrency limits the requests in flight per host', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const waiting: Array<() => void> = [];
+    // Holds each answer until `hold` requests are in flight (or 2 s passed), so that a limit
+    // below `hold` shows as at most that many in flight, and a limit of `hold` as exactly `hold`.
+    let hold = 1;
+    const server = await startServer((request, response) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      const answer = () => {
+        inFlight--;
+        const tag = (request.url ?? '').split('/').pop() ?? '';
+        response
+          .writeHead(200, {
+            'docker-content-digest': `sha256:${tag.repeat(64)}`,
+            'content-type': 'application/vnd.oci.image.manifest.v1+json',
+          })
+          .end();
+      };
+      const releaseAll = () => {
+        for (const release of waiting.splice(0)) release();
+      };
+      waiting.push(answer);
+      if (waiting.length >= hold) releaseAll();
+      else setTimeout(releaseAll, 2000);
+    });
+    try {
+      const bases = ['a', 'b', 'c']
+        .map((tag) => `- name: fan-${tag}\n  repoURL: ${server.host}/team/fan\n  tag: "${tag}"\n`)
+        .join('');
+      const run = async (limit: string) =>
+        runCli(
+          [
+            'status',
+            '--state-dir',
+            fleet(bases),
+            '--plain-http',
+            server.host,
+            ...plainHttp(basic.host, bearer.host, limited.host),
+            '--concurrency',
+            limit,
+            '--json',
+          ],
+          {
+            env: { DOCKER_CONFIG: dockerConfig },
+          },
+        );
+      hold = 3;
+      const parallel = await run('3');
+      expect(parallel.code, parallel.stderr).toBe(0);
+      expect(most).toBe(3);
+      most = 0;
+      hold = 1;
+      const serial = await run('1');
+      expect(serial.code, serial.stderr).toBe(0);
+      expect(most).toBe(1);
+      expect(serial.stderr).toContain(`3 requests to ${server.host}`);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('usage errors exit 2', async () => {
     const dir = fleet();
     expect((await status(dir, '--timeout', 'soon')).code).toBe(2);
