@@ -103,28 +103,19 @@ export const registerStatus: RegisterCommand = (program, ctx) => {
 
 /** Runs `status` and returns its exit code (errors that end the run are thrown as CliError). */
 export async function runStatus(options: StatusOptions, io: CliIO): Promise<number> {
-  const [
-    status,
-    { resolveStateDir },
-    { clockFromEnv },
-    { redactUrls },
-    { dockerConfigPath },
-    fs,
-    path,
-    { CliError },
-  ] = await Promise.all([
-    import('../status/index.js'),
-    import('../state-dir.js'),
-    import('../lib/clock-env.js'),
-    import('../lib/redact.js'),
-    import('@image-factory/registry'),
-    import('node:fs/promises'),
-    import('node:path'),
-    import('../errors.js'),
-  ]);
+  const [status, { resolveStateDir }, { clockFromEnv }, { redactUrls }, fs, path, { CliError }] =
+    await Promise.all([
+      import('../status/index.js'),
+      import('../state-dir.js'),
+      import('../lib/clock-env.js'),
+      import('../lib/redact.js'),
+      import('node:fs/promises'),
+      import('node:path'),
+      import('../errors.js'),
+    ]);
   const run = await status.executeStatus({
     stateDir: resolveStateDir(options.stateDir, io),
-    dockerConfigPath: dockerConfigPath({
+    dockerConfigPath: status.dockerConfigPath({
       dockerConfig: io.env.DOCKER_CONFIG,
       homeDir: io.env.HOME ?? homedir(),
     }),

@@ -11,6 +11,8 @@ import { computeStatus, type StatusReport } from './compute.js';
 import { observeBases } from './observe.js';
 import { recordObservations, type UpdateOutcome } from './update.js';
 
+// The command computes the Docker config path from its environment with the registry's rule.
+export { dockerConfigPath } from '@image-factory/registry';
 export type { BaseStatus, ImageBaseStatus, ImageStatus, StatusReport } from './compute.js';
 export { STATUS_JSON_VERSION } from './compute.js';
 export { renderStatusHtml } from './html.js';
