@@ -133,8 +133,9 @@ export interface StatusReport {
   readonly requests: ReadonlyArray<{ readonly host: string; readonly requests: number }>;
 }
 
-/** What a registry check needs to ask about one base: undefined when nothing is to be asked. */
+/** What a registry check asks about one base: the reference of the followed tag, with its platform. */
 export interface BaseQuery {
+  readonly ask: true;
   readonly reference: string;
   readonly tag: string;
   readonly platform?: string | undefined;
@@ -145,21 +146,27 @@ export interface BaseQuery {
  * `baseImageSelection`, so that status watches what Kargo watches), with the Warehouse's platform.
  * A reference pinned by digest, or a base selected among tags, is not asked about.
  */
-export function baseQuery(base: BaseImage, state: Pick<FactoryState, 'settings'>): BaseQuery | string {
-  if (base.digest !== undefined) return 'pinned';
+export function baseQuery(
+  base: BaseImage,
+  state: Pick<FactoryState, 'settings'>,
+): BaseQuery | { readonly ask: false; readonly pinned: boolean; readonly reason?: string } {
+  if (base.digest !== undefined) return { ask: false, pinned: true };
   const selection = baseImageSelection(
     base,
     state.settings.warehouses.discoveryLimit,
     state.settings.warehouses.platform,
   );
-  if (!selection.ok) return selection.message;
+  if (!selection.ok) return { ask: false, pinned: false, reason: selection.message };
   const { subscription } = selection;
   if (subscription.imageSelectionStrategy !== 'Digest') {
-    return `the Warehouse selects among tags (${subscription.imageSelectionStrategy}${base.allowTags === undefined ? '' : ` over allowTags ${base.allowTags}`}); status follows a single tag only`;
+    const over = base.allowTags === undefined ? '' : ` over allowTags ${base.allowTags}`;
+    const reason = `the Warehouse selects among tags (${subscription.imageSelectionStrategy}${over}); status follows a single tag only`;
+    return { ask: false, pinned: false, reason };
   }
   const platform = subscription.platform;
   const tag = String(subscription.constraint);
   return {
+    ask: true,
     reference: `${base.repoURL}:${tag}`,
     tag,
     ...(platform === undefined ? {} : { platform }),
@@ -224,8 +231,8 @@ function baseStatus(
   const common = {
     name: base.name,
     reference: base.reference.normalized,
-    ...(typeof query === 'object' ? { tag: query.tag } : {}),
-    ...(typeof query === 'object' && query.platform !== undefined ? { platform: query.platform } : {}),
+    ...(query.ask ? { tag: query.tag } : {}),
+    ...(query.ask && query.platform !== undefined ? { platform: query.platform } : {}),
     external: base.external,
     ...(recorded?.currentDigest === undefined ? {} : { recordedDigest: recorded.currentDigest }),
     ...(recorded?.lastUpdated === undefined ? {} : { lastUpdated: recorded.lastUpdated }),
@@ -233,10 +240,11 @@ function baseStatus(
     usedBy: base.usedBy,
     cascade: graph.cascades[`base:${base.name}`] ?? [],
   };
-  if (query === 'pinned') {
-    return { ...common, check: 'pinned', currentDigest: base.digest, changed: false };
+  if (!query.ask) {
+    return query.pinned
+      ? { ...common, check: 'pinned', currentDigest: base.digest, changed: false }
+      : { ...common, check: 'not-checked', reason: query.reason ?? 'not checked', changed: false };
   }
-  if (typeof query === 'string') return { ...common, check: 'not-checked', reason: query, changed: false };
   if (observation === undefined) {
     return { ...common, check: 'error', reason: 'the registry was not asked', changed: false };
   }

@@ -48,7 +48,7 @@ export async function observeBases(
   });
   const asked = state.baseImages.flatMap((base) => {
     const query = baseQuery(base, state);
-    return typeof query === 'string' ? [] : [{ name: base.name, query }];
+    return query.ask ? [{ name: base.name, query }] : [];
   });
   const answers = await Promise.all(
     asked.map(async ({ name, query }): Promise<[string, RegistryObservation]> => {
