@@ -7,6 +7,7 @@ import { registerGraph } from './commands/graph.js';
 import { registerInit } from './commands/init.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -31,6 +32,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerMigrate,
   registerInit,
   registerSimulate,
+  registerStatus,
 ];
 
 export function cliVersion(): string {
