@@ -11,8 +11,8 @@ import {
   withoutDefaultWarnings,
   writeFileAtomic,
 } from '@image-factory/state-schema';
-import { Command, CommanderError } from 'commander';
 import { displayPath, resolveStateDir, STATE_DIR_HELP } from '@image-factory/state-schema/state-dir';
+import { Command, CommanderError } from 'commander';
 import { buildApp, CHART_ID } from './build-app.js';
 import { diffManifests, formatDiff } from './check.js';
 import { manifestHeader } from './header.js';

@@ -1,3 +1,5 @@
+import { compareStrings } from '@image-factory/state-schema';
+
 /** What the rebuild graph needs to know about a managed image. */
 export interface RebuildGraphImage {
   /** Managed image name. */
@@ -79,8 +81,8 @@ export function planRebuildGraph(images: readonly RebuildGraphImage[]): RebuildG
   const reduced = new Map<string, readonly ReducedEdge[]>();
   const managedBases = new Set<string>();
   const feeding = new Set<string>();
-  for (const image of [...images].sort((a, b) => compare(a.name, b.name))) {
-    const bases = [...new Set(image.baseImages)].sort(compare);
+  for (const image of [...images].sort((a, b) => compareStrings(a.name, b.name))) {
+    const bases = [...new Set(image.baseImages)].sort(compareStrings);
     const through = redundant(bases);
     const kept: string[] = [];
     const dropped: ReducedEdge[] = [];
@@ -99,12 +101,7 @@ export function planRebuildGraph(images: readonly RebuildGraphImage[]): RebuildG
   return {
     sources,
     reduced,
-    managedBases: [...managedBases].sort(compare),
-    feeding: [...feeding].sort(compare),
+    managedBases: [...managedBases].sort(compareStrings),
+    feeding: [...feeding].sort(compareStrings),
   };
-}
-
-/** Code-unit order of two names: the order of every generated list (deterministic, locale-free). */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

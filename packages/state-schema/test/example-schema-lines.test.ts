@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { JSON_SCHEMA_FILES } from '../src/json-schema.js';
-import { loadStateSync } from '../src/loader.js';
+import { loadState } from '../src/loader.js';
 import { applyManagedImageStateUpdate } from '../src/writer.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -67,7 +67,7 @@ describe.each(STATES.filter((state) => state !== AS_THE_OLD_TOOL_WROTE_IT))('%s'
   });
 
   it('loads with the $schema lines', () => {
-    const result = loadStateSync(join(ROOT, state));
+    const result = loadState(join(ROOT, state));
     expect(result.ok, JSON.stringify(result.ok ? [] : result.problems)).toBe(true);
   });
 });

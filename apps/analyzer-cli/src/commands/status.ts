@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
+import { resolveStateDir } from '@image-factory/state-schema/state-dir';
 import { InvalidArgumentError } from 'commander';
 import type { CliIO } from '../io.js';
+import { integerOption, stateDirOption } from '../options.js';
 import type { RegisterCommand } from '../program.js';
 import type { ImageStatus, StatusReport, UpdateOutcome } from '../status/index.js';
 
@@ -33,13 +35,6 @@ function positiveNumber(value: string): number {
   return parsed;
 }
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 64)
-    throw new InvalidArgumentError('must be a whole number from 1 to 64');
-  return parsed;
-}
-
 interface StatusFlags {
   stateDir?: string;
   json?: boolean;
@@ -57,10 +52,7 @@ export const registerStatus: RegisterCommand = (program, ctx) => {
     .description(
       'Ask the registries what every base image points to now and show which managed images are up to date or behind, since when, when their next rebuild becomes eligible and what it cascades to.',
     )
-    .option(
-      '--state-dir <dir>',
-      'state repository checkout (default: $IMAGE_FACTORY_STATE_DIR, else ../image-factory-state)',
-    )
+    .addOption(stateDirOption())
     .option('--json', 'print a JSON document (with a version field) instead of the table')
     .option('--html <file>', 'also write a self-contained HTML report (graph and sortable tables)')
     .option('--update', 'record the digests seen in base-images/*.yaml (only what changed)')
@@ -73,7 +65,7 @@ export const registerStatus: RegisterCommand = (program, ctx) => {
     .option(
       '--concurrency <n>',
       'registry requests in flight at once per host',
-      positiveInteger,
+      integerOption('--concurrency', 1, 64),
       DEFAULT_STATUS_CONCURRENCY,
     )
     .option(
@@ -103,18 +95,17 @@ export const registerStatus: RegisterCommand = (program, ctx) => {
 
 /** Runs `status` and returns its exit code (errors that end the run are thrown as CliError). */
 export async function runStatus(options: StatusOptions, io: CliIO): Promise<number> {
-  const [status, { resolveStateDir }, { clockFromEnv }, { redactUrls }, fs, path, { CliError }] =
-    await Promise.all([
-      import('../status/index.js'),
-      import('../state-dir.js'),
-      import('../lib/clock-env.js'),
-      import('../lib/redact.js'),
-      import('node:fs/promises'),
-      import('node:path'),
-      import('../errors.js'),
-    ]);
+  const [status, { clockFromEnv }, { redactUrls }, fs, path, { CliError }] = await Promise.all([
+    import('../status/index.js'),
+    import('../lib/clock-env.js'),
+    import('../lib/redact.js'),
+    import('node:fs/promises'),
+    import('node:path'),
+    import('../errors.js'),
+  ]);
   const run = await status.executeStatus({
-    stateDir: resolveStateDir(options.stateDir, io),
+    stateDir: resolveStateDir(options.stateDir, io.env, io.cwd),
+    cwd: io.cwd,
     dockerConfigPath: status.dockerConfigPath({
       dockerConfig: io.env.DOCKER_CONFIG,
       homeDir: io.env.HOME ?? homedir(),

@@ -8,7 +8,7 @@
  * discovers every `samplingIntervalSeconds(interval, soak)`. Kargo's own discovery time is not in
  * the state, so both times are computed from what the state recorded (see docs/status.md).
  */
-import { baseImageSelection, samplingIntervalSeconds } from '@image-factory/kargo-constructs';
+import { baseImageSelection, samplingIntervalSeconds } from '@image-factory/factory';
 import type { BaseImage, FactoryState, ManagedImage } from '@image-factory/state-schema';
 import type { ImageGraph } from '../lib/graph.js';
 

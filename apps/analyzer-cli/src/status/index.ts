@@ -20,6 +20,8 @@ export type { UpdateOutcome } from './update.js';
 
 export interface ExecuteStatusOptions {
   readonly stateDir: string;
+  /** The working directory: problems are shown relative to it when inside it. */
+  readonly cwd?: string | undefined;
   /** The Docker config file (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`). */
   readonly dockerConfigPath: string;
   readonly plainHttpRegistries: readonly string[];
@@ -38,7 +40,7 @@ export interface StatusRun {
 }
 
 export async function executeStatus(options: ExecuteStatusOptions): Promise<StatusRun> {
-  const state = await loadValidState(options.stateDir);
+  const state = await loadValidState(options.stateDir, undefined, options.cwd);
   const graph = buildImageGraph(state);
   if (!graph.ok) throw new CliError(`the image graph is invalid:\n  ${graph.errors.join('\n  ')}`);
   let credentials: DockerCredentials;

@@ -1,8 +1,8 @@
 import { commitFrom, type GitSubscriptionProps, imageFrom, quote } from '@image-factory/kargo-constructs';
 import type { ManagedImage, Settings } from '@image-factory/state-schema';
+import { compareStrings } from '@image-factory/state-schema';
 import { PINS_ANNOTATION } from '../dispatch.js';
 import { cloneUrl, dirnameOf, normalizeGitUrl } from '../git.js';
-import { compare } from '../graph.js';
 import { managedImageSelection } from '../image-selection.js';
 import { FactoryNames } from '../names.js';
 import type { PlanContext } from './context.js';
@@ -131,7 +131,7 @@ function gitSubscription(
     repoURL,
     commitSelectionStrategy: 'NewestFromBranch',
     branch,
-    ...(includePaths.length > 0 ? { includePaths: [...new Set(includePaths)].sort(compare) } : {}),
+    ...(includePaths.length > 0 ? { includePaths: [...new Set(includePaths)].sort(compareStrings) } : {}),
     discoveryLimit: GIT_DISCOVERY_LIMIT,
     blobless: true,
   };

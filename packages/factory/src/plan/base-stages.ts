@@ -1,6 +1,6 @@
 import type { ManagedImage } from '@image-factory/state-schema';
+import { compareStrings } from '@image-factory/state-schema';
 import { stateError } from '../errors.js';
-import { compare } from '../graph.js';
 import { baseImageSelection, managedImageSelection } from '../image-selection.js';
 import { FactoryNames } from '../names.js';
 import type { PlanContext } from './context.js';
@@ -48,7 +48,7 @@ export function planBaseImages(context: PlanContext): PlannedBases {
   const { settings, images, bases, soakTimes, problems } = context;
   const warehouses: WarehousePlan[] = [];
   const stages: BaseStagePlan[] = [];
-  for (const base of [...bases.values()].sort((a, b) => compare(a.name, b.name))) {
+  for (const base of [...bases.values()].sort((a, b) => compareStrings(a.name, b.name))) {
     if (images.has(base.name)) continue; // a managed image of the same name: reported as a name clash
     const times = soakTimes(base.name);
     if (times.length === 0 && !base.external) continue; // a state file nobody uses any more
@@ -67,7 +67,7 @@ export function planBaseImages(context: PlanContext): PlannedBases {
     const names = new Map<string, number | undefined>();
     if (base.external) names.set(FactoryNames.base(base.name), undefined);
     for (const soak of times) names.set(FactoryNames.base(base.name, soak), soak);
-    for (const [name, soak] of [...names].sort(([a], [b]) => compare(a, b))) {
+    for (const [name, soak] of [...names].sort(([a], [b]) => compareStrings(a, b))) {
       const interval = settings.warehouses.baseIntervalSeconds;
       warehouses.push({
         name,

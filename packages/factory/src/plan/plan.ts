@@ -1,5 +1,6 @@
 import type { GitSubscriptionProps, ImageSubscriptionProps } from '@image-factory/kargo-constructs';
 import {
+  compareStrings,
   type FactoryState,
   type ImageUpdate,
   type ManagedImage,
@@ -8,7 +9,7 @@ import {
   sortProblems,
 } from '@image-factory/state-schema';
 import type { RebuildDispatch } from '../dispatch.js';
-import { compare, planRebuildGraph, type ReducedEdge } from '../graph.js';
+import { planRebuildGraph, type ReducedEdge } from '../graph.js';
 import { stateValueProblems } from '../state-values.js';
 import { planManagedImage } from './analysis-stages.js';
 import { planBaseImages, planCascadeBases } from './base-stages.js';
@@ -151,7 +152,7 @@ export type FactoryPlanResult =
  */
 export function planImageFactory(state: FactoryInput): FactoryPlanResult {
   const { settings } = state;
-  const managed = [...state.managedImages].sort((a, b) => compare(a.name, b.name));
+  const managed = [...state.managedImages].sort((a, b) => compareStrings(a.name, b.name));
   const problems: StateProblem[] = [];
   if (managed.length > 0 && settings.stateRepo.url === undefined) problems.push(missingStateRepoUrl(managed));
 
@@ -198,8 +199,8 @@ export function planImageFactory(state: FactoryInput): FactoryPlanResult {
     plan: {
       settings,
       warnings: sortProblems(warnings),
-      warehouses: [...warehouses].sort((a, b) => compare(a.name, b.name)),
-      stages: [...stages].sort((a, b) => compare(a.name, b.name)),
+      warehouses: [...warehouses].sort((a, b) => compareStrings(a.name, b.name)),
+      stages: [...stages].sort((a, b) => compareStrings(a.name, b.name)),
       images: context.images,
     },
   };
