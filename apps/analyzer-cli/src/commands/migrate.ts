@@ -152,25 +152,3 @@ export function summarize(files: readonly MigratedFile[]): string {
     `${count('edit')} edited, ${count('create')} created, ${count('delete')} removed`
   );
 }
-
-/** The human-readable report: each file with what changes in it (and its diff in a dry run). */
-export function renderMigrateText(
-  where: string,
-  files: readonly MigratedFile[],
-  notes: readonly string[],
-  dryRun: boolean,
-): string {
-  const lines: string[] = [];
-  if (dryRun) lines.push(`migrate --dry-run: the plan for ${where} (nothing is written)`, '');
-  for (const file of files) {
-    lines.push(heading(file, dryRun));
-    for (const change of file.changes) lines.push(`  ${change}`);
-  }
-  for (const note of notes) lines.push(`note: ${note}`);
-  if (dryRun) {
-    const diffs = files.map((f) => f.diff ?? '').filter((d) => d !== '');
-    if (diffs.length > 0) lines.push('', ...diffs.map((d) => d.replace(/\n$/, '')));
-    lines.push('', `${where}: would migrate: ${summarize(files)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
