@@ -71,7 +71,9 @@ describe('the default analysis image', () => {
     const { stdout } = await run(process.execPath, [script, 'check', '--root', dir]);
     expect(stdout).toBe(`image=${ANALYSIS_IMAGE_REPOSITORY}:1.2.3\n`);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    expect(pkg.scripts['version-packages']).toBe('changeset version && node scripts/analysis-image.mjs sync');
+    expect(pkg.scripts['version-packages']).toBe(
+      'changeset version && node scripts/analysis-image.mjs sync && node scripts/release-goldens.mjs',
+    );
     const changesets = JSON.parse(readFileSync(join(root, '.changeset/config.json'), 'utf8'));
     expect(changesets.fixed).toContainEqual(['@image-factory/analyzer-cli', '@image-factory/state-schema']);
   });
