@@ -1,0 +1,218 @@
+/**
+ * The README (and the docs it links to) can be followed by copy and paste: every relative link leads
+ * to a file that exists and every `#anchor` to a heading of that file (GitHub's heading ids), and
+ * every `image-factory <command> --flag` and `pnpm synth --flag` shown in code is accepted by the
+ * built CLI and synth app (their `--help` lists the command and each flag).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..');
+
+/** The Markdown files a newcomer reads: the README, docs/ and the READMEs of the apps and packages. */
+const documents = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+  ...['apps', 'packages'].flatMap((group) =>
+    readdirSync(join(root, group))
+      .map((name) => `${group}/${name}/README.md`)
+      .filter((path) => existsSync(join(root, path))),
+  ),
+];
+
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+/** The text outside fenced code blocks (links in code are not links). */
+function prose(markdown: string): string {
+  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
+}
+
+/** GitHub's id of a heading: lowercase, punctuation dropped (but `-` and `_`), spaces to `-`. */
+function slug(heading: string): string {
+  return heading
+    .replace(/`/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** The anchors of a Markdown file: its headings' ids, repeats numbered as GitHub does. */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  for (const [, text] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const base = slug(text ?? '');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    out.add(count === 0 ? base : `${base}-${count}`);
+  }
+  return out;
+}
+
+/** Every `[text](target)` link of a file, with its line. */
+function links(markdown: string): { target: string; line: number }[] {
+  const text = prose(markdown).replace(/`[^`\n]*`/g, (code) => ' '.repeat(code.length));
+  const out: { target: string; line: number }[] = [];
+  for (const match of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+    const line = text.slice(0, match.index).split('\n').length;
+    out.push({ target: match[1] as string, line });
+  }
+  return out;
+}
+
+describe('README and docs: links', () => {
+  it('finds the documents and their links', () => {
+    expect(documents).toContain('README.md');
+    expect(documents.length).toBeGreaterThan(10);
+    expect(links(read('README.md')).length).toBeGreaterThan(15);
+    expect(anchors(read('README.md'))).toContain('from-image-factory-init-to-a-deployed-factory');
+    expect(slug('`image-factory status`: which images are behind, since when, rebuilding when')).toBe(
+      'image-factory-status-which-images-are-behind-since-when-rebuilding-when',
+    );
+  });
+
+  it.each(documents)('every relative link of %s resolves, with its anchor', (document) => {
+    const broken: string[] = [];
+    for (const { target, line } of links(read(document))) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto: — not files of this repository
+      const [path = '', anchor] = target.split('#', 2);
+      const file = path === '' ? join(root, document) : join(root, dirname(document), decodeURI(path));
+      const where = `${document}:${line}: ${target}`;
+      if (!existsSync(file)) {
+        broken.push(`${where} (no file ${relative(root, file)})`);
+        continue;
+      }
+      if (anchor === undefined || anchor === '') continue;
+      if (statSync(file).isDirectory() || !file.endsWith('.md')) {
+        broken.push(`${where} (an anchor into a file that is not Markdown)`);
+      } else if (!anchors(readFileSync(file, 'utf8')).has(anchor)) {
+        broken.push(`${where} (no heading #${anchor} in ${relative(root, file)})`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
+/** The code of a Markdown file: fenced blocks (with `\` continuations joined) and inline spans. */
+function codeLines(markdown: string): string[] {
+  const out: string[] = [];
+  for (const [, body] of markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```\s*$/gm)) {
+    out.push(...(body ?? '').replace(/\\\n\s*/g, ' ').split('\n'));
+  }
+  for (const [, code] of prose(markdown).matchAll(/`([^`\n]+)`/g)) out.push(code ?? '');
+  return out;
+}
+
+interface Invocation {
+  readonly program: 'image-factory' | 'synth';
+  readonly command: string;
+  readonly flags: string[];
+  readonly text: string;
+}
+
+/**
+ * Each `image-factory <command> ...` and `pnpm [--silent] synth ...` in a line of code, up to the end
+ * of that shell command (`|`, `&&`, `;`, `)`, a comment). Table syntax (`[--flag VALUE]`, `\|`) is read
+ * as the flags it shows.
+ */
+function invocations(line: string): Invocation[] {
+  const out: Invocation[] = [];
+  const pattern =
+    /(?:^|[\s(])(?:pnpm exec |pnpm --silent exec )?image-factory ([a-z][a-z-]*)(?=\s|$)|pnpm (?:--silent )?synth\b/g;
+  for (const match of line.matchAll(pattern)) {
+    const start = (match.index ?? 0) + match[0].length;
+    const rest = line
+      .slice(start)
+      .replace(/\\\|/g, '/')
+      .split(/\s(?:\||&&|;|#)\s|\)$|\) /)[0] as string;
+    const flags = [...rest.matchAll(/(?:^|[\s[])(--[a-z][a-z0-9-]*)/g)].map((m) => m[1] as string);
+    out.push(
+      match[1] === undefined
+        ? { program: 'synth', command: '', flags, text: match[0] + rest }
+        : { program: 'image-factory', command: match[1], flags, text: match[0] + rest },
+    );
+  }
+  return out;
+}
+
+/** The options a `--help` lists (`--state-dir <dir>`, `-h, --help`). */
+function helpFlags(help: string): Set<string> {
+  return new Set([...help.matchAll(/^\s+(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)].map((m) => m[1] as string));
+}
+
+describe('README and docs: every command and flag shown is accepted', () => {
+  const help = new Map<string, Set<string>>();
+  let commands = new Set<string>();
+
+  beforeAll(async () => {
+    const cli = (args: string[]) =>
+      run(process.execPath, [join(root, 'apps/analyzer-cli/bin/image-factory.js'), ...args], { cwd: root });
+    const top = (await cli(['--help'])).stdout;
+    commands = new Set(
+      [...top.matchAll(/^ {2}([a-z][a-z-]*)(?: \[options\]| <|\s)/gm)].map((m) => m[1] as string),
+    );
+    commands.delete('help');
+    await Promise.all(
+      [...commands].map(async (command) =>
+        help.set(command, helpFlags((await cli([command, '--help'])).stdout)),
+      ),
+    );
+    const synth = await run(process.execPath, [join(root, 'apps/synth/dist/main.js'), '--help'], {
+      cwd: root,
+    });
+    help.set('synth', helpFlags(synth.stdout));
+  }, 120_000);
+
+  it('reads the commands and options from --help', () => {
+    expect([...commands].sort()).toEqual(
+      expect.arrayContaining([
+        'analyze',
+        'base-images',
+        'generate-state',
+        'init',
+        'migrate',
+        'status',
+        'validate',
+      ]),
+    );
+    expect(help.get('status')).toContain('--plain-http');
+    expect(help.get('synth')).toEqual(new Set(['--state-dir', '--out', '--check', '--help']));
+    expect(
+      invocations('pnpm exec image-factory graph [--state-dir DIR] [--format mermaid\\|dot] [--json]'),
+    ).toEqual([
+      {
+        program: 'image-factory',
+        command: 'graph',
+        flags: ['--state-dir', '--format', '--json'],
+        text: 'pnpm exec image-factory graph [--state-dir DIR] [--format mermaid/dot] [--json]',
+      },
+    ]);
+    expect(invocations('pnpm --silent synth --out - | kubectl diff -f -')[0]?.flags).toEqual(['--out']);
+  });
+
+  it.each(documents)('%s shows only commands and flags the CLI and synth accept', (document) => {
+    const unknown: string[] = [];
+    let count = 0;
+    for (const line of codeLines(read(document))) {
+      for (const { program, command, flags, text } of invocations(line)) {
+        count++;
+        const accepted = program === 'synth' ? help.get('synth') : help.get(command);
+        if (accepted === undefined) {
+          unknown.push(`${text}: no command "${command}"`);
+          continue;
+        }
+        for (const flag of flags) if (!accepted.has(flag)) unknown.push(`${text}: no option ${flag}`);
+      }
+    }
+    expect(unknown).toEqual([]);
+    if (document === 'README.md') expect(count).toBeGreaterThan(20);
+  });
+});
