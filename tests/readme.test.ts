@@ -4,13 +4,11 @@
  * every `image-factory <command> --flag` and `pnpm synth --flag` shown in code is accepted by the
  * built CLI and synth app (their `--help` lists the command and each flag).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { acceptedFlags, invocations, refused } from './helpers/commands.js';
 
-const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
 
 /** The Markdown files a newcomer reads: the README, docs/ and the READMEs of the apps and packages. */
@@ -111,64 +109,12 @@ function codeLines(markdown: string): string[] {
   return out;
 }
 
-interface Invocation {
-  readonly program: 'image-factory' | 'synth';
-  readonly command: string;
-  readonly flags: string[];
-  readonly text: string;
-}
-
-/**
- * Each `image-factory <command> ...` and `pnpm [--silent] synth ...` in a line of code, up to the end
- * of that shell command (`|`, `&&`, `;`, `)`, a comment). Table syntax (`[--flag VALUE]`, `\|`) is read
- * as the flags it shows.
- */
-function invocations(line: string): Invocation[] {
-  const out: Invocation[] = [];
-  const pattern =
-    /(?:^|[\s(])(?:pnpm exec |pnpm --silent exec )?image-factory ([a-z][a-z-]*)(?=\s|$)|pnpm (?:--silent )?synth\b/g;
-  for (const match of line.matchAll(pattern)) {
-    const start = (match.index ?? 0) + match[0].length;
-    const rest = line
-      .slice(start)
-      .replace(/\\\|/g, '/')
-      .split(/\s(?:\||&&|;|#)\s|\)$|\) /)[0] as string;
-    const flags = [...rest.matchAll(/(?:^|[\s[])(--[a-z][a-z0-9-]*)/g)].map((m) => m[1] as string);
-    out.push(
-      match[1] === undefined
-        ? { program: 'synth', command: '', flags, text: match[0] + rest }
-        : { program: 'image-factory', command: match[1], flags, text: match[0] + rest },
-    );
-  }
-  return out;
-}
-
-/** The options a `--help` lists (`--state-dir <dir>`, `-h, --help`). */
-function helpFlags(help: string): Set<string> {
-  return new Set([...help.matchAll(/^\s+(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)].map((m) => m[1] as string));
-}
-
 describe('README and docs: every command and flag shown is accepted', () => {
-  const help = new Map<string, Set<string>>();
+  let help = new Map<string, Set<string>>();
   let commands = new Set<string>();
 
   beforeAll(async () => {
-    const cli = (args: string[]) =>
-      run(process.execPath, [join(root, 'apps/analyzer-cli/bin/image-factory.js'), ...args], { cwd: root });
-    const top = (await cli(['--help'])).stdout;
-    commands = new Set(
-      [...top.matchAll(/^ {2}([a-z][a-z-]*)(?: \[options\]| <|\s)/gm)].map((m) => m[1] as string),
-    );
-    commands.delete('help');
-    await Promise.all(
-      [...commands].map(async (command) =>
-        help.set(command, helpFlags((await cli([command, '--help'])).stdout)),
-      ),
-    );
-    const synth = await run(process.execPath, [join(root, 'apps/synth/dist/main.js'), '--help'], {
-      cwd: root,
-    });
-    help.set('synth', helpFlags(synth.stdout));
+    ({ commands, help } = await acceptedFlags(root));
   }, 120_000);
 
   it('reads the commands and options from --help', () => {
@@ -199,19 +145,7 @@ describe('README and docs: every command and flag shown is accepted', () => {
   });
 
   it.each(documents)('%s shows only commands and flags the CLI and synth accept', (document) => {
-    const unknown: string[] = [];
-    let count = 0;
-    for (const line of codeLines(read(document))) {
-      for (const { program, command, flags, text } of invocations(line)) {
-        count++;
-        const accepted = program === 'synth' ? help.get('synth') : help.get(command);
-        if (accepted === undefined) {
-          unknown.push(`${text}: no command "${command}"`);
-          continue;
-        }
-        for (const flag of flags) if (!accepted.has(flag)) unknown.push(`${text}: no option ${flag}`);
-      }
-    }
+    const { refused: unknown, count } = refused(codeLines(read(document)), help);
     expect(unknown).toEqual([]);
     if (document === 'README.md') expect(count).toBeGreaterThan(20);
   });
