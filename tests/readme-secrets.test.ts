@@ -1,10 +1,9 @@
 /**
  * The README's "Secrets" section lets an operator create every Secret without reading Kargo's source:
- * every Secret the synthesized example references by name is there (in the project namespace) with the
- * keys the manifests read from it, every
- * repository Kargo clones or watches is matched by a credential Secret of the right type the way Kargo
- * matches them (label + repoURL, or repoURLIsRegex: pkg/credentials/kubernetes/database.go), and Argo CD
- * can read the state repository.
+ * every Secret the synthesized example references by name is there (in the project namespace) with
+ * the keys the manifests read from it, every repository Kargo clones or watches is matched by a
+ * credential Secret of the right type the way Kargo matches them (label + repoURL, or repoURLIsRegex:
+ * pkg/credentials/kubernetes/database.go), and Argo CD can read the state repository.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

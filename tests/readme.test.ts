@@ -6,7 +6,9 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { ImagesFileSchema, SettingsSchema } from '@image-factory/state-schema';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { acceptedFlags, invocations, refused } from './helpers/commands.js';
 
 const root = join(import.meta.dirname, '..');
@@ -148,5 +150,24 @@ describe('README and docs: every command and flag shown is accepted', () => {
     const { refused: unknown, count } = refused(codeLines(read(document)), help);
     expect(unknown).toEqual([]);
     if (document === 'README.md') expect(count).toBeGreaterThan(20);
+  });
+});
+
+describe('README: the state files it shows', () => {
+  /** The YAML blocks of the README whose first line names the state file they belong to. */
+  const blocks = (file: string) =>
+    [...read('README.md').matchAll(/^```yaml\n# ([\w.-]+)\n([\s\S]*?)^```\s*$/gm)]
+      .filter((m) => m[1] === file)
+      .map((m) => m[2] as string);
+
+  it.each([
+    ['images.yaml', ImagesFileSchema, 1],
+    ['image-factory.yaml', SettingsSchema, 2],
+  ] as const)('every %s block is valid as that file', (file, schema, count) => {
+    expect(blocks(file)).toHaveLength(count);
+    for (const block of blocks(file)) {
+      const result = schema.safeParse(parse(block));
+      expect(result.success, `${block}\n${result.error?.message ?? ''}`).toBe(true);
+    }
   });
 });
