@@ -76,12 +76,18 @@ describe('image-factory init', () => {
     for (const step of [
       'analysis.image',
       'Secrets',
-      'generate-state --state-dir state',
-      'pnpm synth',
+      'pnpm exec image-factory generate-state --state-dir state\n',
+      'pnpm exec image-factory validate --state-dir state\n',
+      'pnpm synth --state-dir state\n',
       'Argo CD',
     ]) {
       expect(result.stdout).toContain(step);
     }
+    // Not a git clone: the steps say to make it one, and to set stateRepo.url.
+    expect(result.stdout).toContain('stateRepo.url to the git URL of this state repository');
+    expect(result.stdout).toContain(
+      '(cd state && git init -b main && git remote add origin <git URL of the state repository>)\n',
+    );
     expect(readdirSync(dir).sort()).toEqual(['.github', '.gitignore', 'image-factory.yaml', 'images.yaml']);
     expect(read(join(dir, 'images.yaml')).split('\n')[0]).toMatch(
       /^# yaml-language-server: \$schema=https:\/\/unpkg\.com\/@image-factory\/state-schema@[^/]+\/schema\/images\.schema\.json$/,
