@@ -155,7 +155,9 @@ describe('image-factory migrate on the old tool fixture', () => {
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ version: 1, dryRun: false, ok: true, changed: true, warningsLeft: [] });
     // Without an origin the state does not synthesize yet: migrate names the errors validate gives.
-    const validate = JSON.parse((await runCli(['validate', '--state-dir', '.', '--json'], { cwd: dir })).stdout);
+    const validate = JSON.parse(
+      (await runCli(['validate', '--state-dir', '.', '--json'], { cwd: dir })).stdout,
+    );
     expect(validate.valid).toBe(false);
     expect(report.errorsLeft).toEqual(
       validate.problems.map(({ path: _path, ...problem }: Record<string, unknown>) => problem),
