@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { resolveStateDir } from '@image-factory/state-schema/state-dir';
+import { displayPath, resolveStateDir } from '@image-factory/state-schema/state-dir';
 import { InvalidArgumentError } from 'commander';
 import type { CliIO } from '../io.js';
 import { integerOption, stateDirOption } from '../options.js';
@@ -95,14 +95,15 @@ export const registerStatus: RegisterCommand = (program, ctx) => {
 
 /** Runs `status` and returns its exit code (errors that end the run are thrown as CliError). */
 export async function runStatus(options: StatusOptions, io: CliIO): Promise<number> {
-  const [status, { clockFromEnv }, { redactUrls }, fs, path, { CliError }] = await Promise.all([
-    import('../status/index.js'),
-    import('../lib/clock-env.js'),
-    import('../lib/redact.js'),
-    import('node:fs/promises'),
-    import('node:path'),
-    import('../errors.js'),
-  ]);
+  const [status, { clockFromEnv }, { redactUrls }, { writeFileAtomic }, path, { CliError }] =
+    await Promise.all([
+      import('../status/index.js'),
+      import('../lib/clock-env.js'),
+      import('../lib/redact.js'),
+      import('@image-factory/state-schema'),
+      import('node:path'),
+      import('../errors.js'),
+    ]);
   const run = await status.executeStatus({
     stateDir: resolveStateDir(options.stateDir, io.env, io.cwd),
     cwd: io.cwd,
@@ -126,15 +127,14 @@ export async function runStatus(options: StatusOptions, io: CliIO): Promise<numb
     io.stdout.write(`${formatStatusSummary(run.report)}\n`);
   }
   if (options.html !== undefined) {
+    // Written like synth's manifest: missing directories created, a temporary file read back, then
+    // renamed over the page, so a reader never sees half a report.
     const file = path.resolve(io.cwd, options.html);
-    const temporary = `${file}.${process.pid}.tmp`;
     try {
-      await fs.writeFile(temporary, status.renderStatusHtml(run.report), 'utf8');
-      await fs.rename(temporary, file);
+      await writeFileAtomic(file, status.renderStatusHtml(run.report));
     } catch (error) {
-      await fs.rm(temporary, { force: true });
       const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-      throw new CliError(`--html: cannot write ${file} (${reason})`);
+      throw new CliError(`--html: cannot write ${displayPath(file, io.cwd)} (${reason})`);
     }
   }
   let code = 0;

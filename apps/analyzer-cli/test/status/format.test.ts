@@ -1,5 +1,6 @@
 // The terminal output of `status`: colour only on a TTY and never with NO_COLOR (read by the CLI
 // entry from its environment), the table and its summary line.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BufferStream } from '../../src/io.js';
@@ -68,11 +69,22 @@ status: 2 images: 1 up to date, 1 behind, 0 unknown; no registry requests
     }
   });
 
-  it('an --html file that cannot be written: exit 1 with the reason, no temporary file left', async () => {
-    const result = await status(false, {}, ['--html', join(scratch.dir, 'missing', 'status.html')]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      `image-factory: --html: cannot write ${join(scratch.dir, 'missing', 'status.html')} (ENOENT)\n`,
+  it('--html creates missing directories and leaves no temporary file next to the page', async () => {
+    const result = await status(false, {}, ['--html', join('reports', 'today', 'status.html')]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(scratch.dir, 'reports', 'today', 'status.html'), 'utf8')).toMatch(
+      /^<!doctype html>/i,
     );
+    expect(readdirSync(join(scratch.dir, 'reports', 'today'))).toEqual(['status.html']);
+  });
+
+  it('an --html file that cannot be written: exit 1 with the reason and the path as given, no temporary file left', async () => {
+    writeFiles(scratch.dir, { 'not-a-dir': 'a file\n' });
+    const result = await status(false, {}, ['--html', join('not-a-dir', 'status.html')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^image-factory: --html: cannot write not-a-dir\/status\.html \((ENOTDIR|EEXIST)\)\n$/,
+    );
+    expect(readdirSync(scratch.dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
