@@ -2,25 +2,57 @@
  * `image-factory init`, end to end with the built apps (what a new platform team does first): it
  * creates a state repository that `image-factory validate` accepts and `pnpm synth` synthesizes,
  * every state file names its JSON Schema, and a second run refuses to overwrite anything.
+ *
+ * Then the README's path from `init` to a deployed factory, with real inputs: a clone of an empty
+ * state repository (a local bare repository) next to the factory checkout, one image enrolled whose
+ * source is another bare repository and whose base image is in a real registry on 127.0.0.1, the
+ * commands `init` prints run as printed (generate-state, validate, synth, commit and push), the
+ * manifest checked for the Warehouses and Stages of that image and validated as Kargo would, and
+ * the state workflow's commands checked against the CLI.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { validateManifests } from '@image-factory/kargo-constructs';
-import { afterAll, describe, expect, it } from 'vitest';
+import {
+  buildTestImages,
+  pushTag,
+  type RunningRegistry,
+  startRegistry,
+  type TestImages,
+} from '@repo/registry-testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { acceptedFlags, refused } from './helpers/commands.js';
 
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'init-it-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** A git identity for the commits of the walk (a fresh machine has none configured). */
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Platform Team',
+  GIT_AUTHOR_EMAIL: 'platform@example.com',
+  GIT_COMMITTER_NAME: 'Platform Team',
+  GIT_COMMITTER_EMAIL: 'platform@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+
 async function node(script: string, args: string[], cwd: string) {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, script), ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: work },
+      env: { PATH: process.env.PATH ?? '', HOME: work, ...GIT_ENV },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -44,12 +76,18 @@ describe('image-factory init', () => {
     for (const step of [
       'analysis.image',
       'Secrets',
-      'generate-state --state-dir state',
-      'pnpm synth',
+      'pnpm exec image-factory generate-state --state-dir state\n',
+      'pnpm exec image-factory validate --state-dir state\n',
+      'pnpm synth --state-dir state\n',
       'Argo CD',
     ]) {
       expect(result.stdout).toContain(step);
     }
+    // Not a git clone: the steps say to make it one, and to set stateRepo.url.
+    expect(result.stdout).toContain('stateRepo.url to the git URL of this state repository');
+    expect(result.stdout).toContain(
+      '(cd state && git init -b main && git remote add origin <git URL of the state repository>)\n',
+    );
     expect(readdirSync(dir).sort()).toEqual(['.github', '.gitignore', 'image-factory.yaml', 'images.yaml']);
     expect(read(join(dir, 'images.yaml')).split('\n')[0]).toMatch(
       /^# yaml-language-server: \$schema=https:\/\/unpkg\.com\/@image-factory\/state-schema@[^/]+\/schema\/images\.schema\.json$/,
@@ -107,5 +145,220 @@ describe('image-factory init', () => {
     expect(result.stderr).toContain('already holds images.yaml: nothing was written');
     expect(readdirSync(other)).toEqual(['images.yaml']);
     expect(read(join(other, 'images.yaml'))).toBe('- name: mine\n');
+  });
+});
+
+describe('from image-factory init to a deployed factory (the README path, real git and registry)', () => {
+  const walk = join(work, 'walk');
+  const remotes = join(walk, 'remotes');
+  const factory = join(walk, 'image-factory'); // stands for the checkout: commands run from here
+  const state = join(walk, 'image-factory-state'); // the default state directory, next to it
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: work, ...GIT_ENV } })
+      .toString()
+      .trim();
+  let registry: RunningRegistry;
+  let images: TestImages;
+  let printed = '';
+  let base = '';
+
+  beforeAll(async () => {
+    mkdirSync(factory, { recursive: true });
+    registry = await startRegistry(join(walk, 'registry'));
+    images = buildTestImages(join(walk, 'oci'));
+    base = `${registry.host}/library/base:1`;
+    await pushTag(images.layoutDir, 'single', base, { workDir: join(walk, 'skopeo') });
+    // The team's source repository and the new, empty state repository.
+    for (const repo of ['acme/platform-api.git', 'acme/image-factory-state.git']) {
+      mkdirSync(join(remotes, repo), { recursive: true });
+      git(join(remotes, repo), 'init', '-q', '--bare', '-b', 'main');
+    }
+    const source = join(walk, 'source');
+    mkdirSync(source);
+    git(source, 'init', '-q', '-b', 'main');
+    writeFileSync(
+      join(source, 'Dockerfile'),
+      `ARG BASE=${base}\nFROM \${BASE} AS build\nRUN make\nFROM ${base}\nCOPY --from=build /out /app\n`,
+    );
+    git(source, 'add', '-A');
+    git(source, 'commit', '-q', '-m', 'platform-api');
+    git(source, 'push', '-q', join(remotes, 'acme/platform-api.git'), 'main');
+    git(walk, 'clone', '-q', join(remotes, 'acme/image-factory-state.git'), state);
+  }, 120_000);
+  afterAll(async () => registry?.stop());
+
+  /** The commands of the next steps `init` printed, as printed (they start with `pnpm` or `(cd`). */
+  const printedCommands = () =>
+    printed
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('pnpm ') || line.startsWith('(cd '));
+
+  /** Runs a printed command as a user would from the checkout: `pnpm exec image-factory` and `pnpm synth` are the built apps. */
+  async function runPrinted(command: string) {
+    if (command.startsWith('pnpm exec image-factory ')) {
+      return cli(command.slice('pnpm exec image-factory '.length).split(' '), factory);
+    }
+    if (command === 'pnpm synth' || command.startsWith('pnpm synth ')) {
+      return synth(command.split(' ').slice(2), factory);
+    }
+    throw new Error(`not a command of the walk: ${command}`);
+  }
+
+  it('init in the empty clone prints steps with no --state-dir (it is the default directory)', async () => {
+    const result = await cli(['init', '../image-factory-state'], factory);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    printed = result.stdout;
+    expect(printed).toContain('From image-factory init to a deployed factory');
+    expect(printedCommands()).toEqual([
+      'pnpm exec image-factory generate-state',
+      'pnpm exec image-factory validate',
+      'pnpm synth',
+      '(cd ../image-factory-state && git add -A && git commit -m "Image Factory state" && git push origin HEAD)',
+    ]);
+    expect(printed).toContain('stateRepo.url is the git origin of this clone');
+  });
+
+  it('enrolls one image, and the printed commands find its base images, validate and synthesize it', async () => {
+    // Step 3 of the README: the settings. Generated build workflows need the state repository on
+    // GitHub; the clone's origin here is a local path, so stateRepo.url is set as the README says.
+    appendFileSync(
+      join(state, 'image-factory.yaml'),
+      `analysis:\n  image: ${registry.host}/mirror/analyzer-cli:0.1.0\nstateRepo:\n  url: https://github.com/acme/image-factory-state.git\n`,
+    );
+    // Step 4: enroll the image.
+    appendFileSync(
+      join(state, 'images.yaml'),
+      `\n- name: platform-api\n  registry: ${registry.host}\n  repository: acme/platform-api\n  source:\n    repo: acme/platform-api\n    dockerfile: Dockerfile\n`,
+    );
+    const [generate, validate, synthesize] = printedCommands();
+    // The source is cloned from the local bare repository instead of github.com.
+    const generated = await cli(
+      [...(generate ?? '').split(' ').slice(3), '--git-url-template', `${remotes}/{repo}.git`],
+      factory,
+    );
+    expect(generated.stderr).toBe('');
+    expect(generated).toMatchObject({ code: 0 });
+    expect(generated.stdout).toContain('ok      platform-api  base images: library-base-1');
+    expect(parse(read(join(state, 'images/platform-api.yaml')))).toMatchObject({
+      discoveryStatus: 'success',
+      baseImages: ['library-base-1'],
+    });
+    expect(parse(read(join(state, 'base-images/library-base-1.yaml')))).toMatchObject({ image: base });
+
+    const validated = await runPrinted(validate ?? '');
+    expect(validated).toEqual({
+      code: 0,
+      stdout: `${state}: valid: 1 managed image, 1 base image, 0 external images, 0 warnings\n`,
+      stderr: '',
+    });
+    const synthesized = await runPrinted(synthesize ?? '');
+    expect(synthesized.code).toBe(0);
+    expect(synthesized.stdout + synthesized.stderr).toContain(`wrote ${state}/dist/image-factory.k8s.yaml`);
+    expect((await synth(['--check'], factory)).code).toBe(0);
+  });
+
+  it('the manifest holds the Warehouses and Stages of the image and is what Kargo accepts', () => {
+    const manifests = parseAllDocuments(read(join(state, 'dist/image-factory.k8s.yaml'))).map(
+      (doc) => doc.toJS() as Record<string, any>,
+    );
+    expect(validateManifests(manifests)).toEqual([]);
+    const named = (kind: string) =>
+      manifests
+        .filter((m) => m.kind === kind)
+        .map((m) => m.metadata.name as string)
+        .sort();
+    expect(named('Warehouse')).toEqual(['base-library-base-1', 'image-platform-api']);
+    expect(named('Stage')).toEqual([
+      'analyze-dockerfile-platform-api',
+      'base-library-base-1',
+      'rebuild-platform-api',
+    ]);
+    const warehouse = (name: string) =>
+      manifests.find((m) => m.kind === 'Warehouse' && m.metadata.name === name);
+    // The base image is watched where it is, at its tag, by digest; the built image where it is pushed.
+    expect(warehouse('base-library-base-1')?.spec.subscriptions).toEqual([
+      {
+        image: expect.objectContaining({
+          repoURL: `${registry.host}/library/base`,
+          imageSelectionStrategy: 'Digest',
+          constraint: '1',
+        }),
+      },
+    ]);
+    expect(
+      warehouse('image-platform-api')?.spec.subscriptions.map(
+        (s: Record<string, any>) => s.image?.repoURL ?? s.git?.repoURL,
+      ),
+    ).toEqual([`${registry.host}/acme/platform-api`, 'https://github.com/acme/platform-api.git']);
+    const rebuild = manifests.find((m) => m.kind === 'Stage' && m.metadata.name === 'rebuild-platform-api');
+    expect(rebuild?.spec.requestedFreight).toEqual([
+      expect.objectContaining({
+        origin: { kind: 'Warehouse', name: 'base-library-base-1' },
+        sources: expect.objectContaining({ stages: ['base-library-base-1'], requiredSoakTime: '168h0m0s' }),
+      }),
+    ]);
+    const analysis = manifests.find((m) => m.kind === 'AnalysisTemplate');
+    expect(analysis?.spec.metrics[0].provider.job.spec.template.spec.containers[0].image).toBe(
+      `${registry.host}/mirror/analyzer-cli:0.1.0`,
+    );
+  });
+
+  it("status reads the base image's digest from the registry", async () => {
+    const status = await cli(['status', '--json', '--plain-http', registry.host], factory);
+    expect(status.code).toBe(0);
+    const report = JSON.parse(status.stdout);
+    expect(report.bases).toEqual([
+      expect.objectContaining({
+        name: 'library-base-1',
+        check: 'registry',
+        currentDigest: images.single.digest,
+      }),
+    ]);
+  });
+
+  it('the state workflow runs commands the CLI and synth accept, at the release the settings pin', async () => {
+    const workflow = parse(read(join(state, '.github/workflows/image-factory.yml')));
+    const runs: string[] = Object.values(workflow.jobs as Record<string, { steps: { run?: string }[] }>)
+      .flatMap((job) => job.steps)
+      .flatMap((step) => (step.run ?? '').split('\n'));
+    const { help } = await acceptedFlags(root);
+    const checked = refused(runs, help);
+    expect(checked.refused).toEqual([]);
+    expect(checked.count).toBe(5); // validate in each job; synth --out and --check on pull requests, synth on pushes
+    expect(runs).toContain(
+      'pnpm --silent synth --state-dir "$GITHUB_WORKSPACE/state" --check > "$RUNNER_TEMP/synth-check.txt" 2>&1 || status=$?',
+    );
+    expect(workflow.env).toEqual({
+      IMAGE_FACTORY_REPOSITORY: 'image-factory/image-factory',
+      IMAGE_FACTORY_REF: expect.stringMatching(/^@image-factory\/analyzer-cli@\d+\.\d+\.\d+$/),
+    });
+    expect(JSON.stringify(workflow.jobs.check.steps)).toContain('GITHUB_STEP_SUMMARY');
+  });
+
+  it('the printed commit and push sends the state and its manifests to the state repository', async () => {
+    const push = printedCommands()[3] ?? '';
+    execFileSync('sh', ['-c', push], {
+      cwd: factory,
+      env: { PATH: process.env.PATH ?? '', HOME: work, ...GIT_ENV },
+    });
+    const bare = join(remotes, 'acme/image-factory-state.git');
+    const files = git(bare, 'ls-tree', '-r', '--name-only', 'main').split('\n');
+    expect(files).toEqual([
+      '.github/workflows/build-platform-api.yml',
+      '.github/workflows/image-factory.yml',
+      '.gitignore',
+      'base-images/library-base-1.yaml',
+      'dist/image-factory.k8s.yaml',
+      'image-factory.yaml',
+      'images.yaml',
+      'images/platform-api.yaml',
+    ]);
+    // Argo CD's Application (the README's example) watches the file synth wrote.
+    const application = parse(read(join(root, 'apps/synth/deploy/argocd-application.yaml')));
+    expect(`${application.spec.source.path}/${application.spec.source.directory.include}`).toBe(
+      'dist/image-factory.k8s.yaml',
+    );
+    expect(files).toContain(`${application.spec.source.path}/${application.spec.source.directory.include}`);
   });
 });

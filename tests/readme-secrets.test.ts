@@ -1,9 +1,9 @@
 /**
  * The README's "Secrets" section lets an operator create every Secret without reading Kargo's source:
- * every Secret the synthesized example references by name is there (in the project namespace), every
- * repository Kargo clones or watches is matched by a credential Secret of the right type the way Kargo
- * matches them (label + repoURL, or repoURLIsRegex: pkg/credentials/kubernetes/database.go), and Argo CD
- * can read the state repository.
+ * every Secret the synthesized example references by name is there (in the project namespace) with
+ * the keys the manifests read from it, every repository Kargo clones or watches is matched by a
+ * credential Secret of the right type the way Kargo matches them (label + repoURL, or repoURLIsRegex:
+ * pkg/credentials/kubernetes/database.go), and Argo CD can read the state repository.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -115,6 +115,51 @@ describe('README: the Secrets of a deployment', () => {
       expect(documented.has(`${project}/${name}`), `Secret ${name} in ${project}`).toBe(true);
     }
     expect(documented.get(`${project}/ghcr-pull`)?.type).toBe('kubernetes.io/dockerconfigjson');
+  });
+
+  it('gives each Secret the keys the manifests read from it', () => {
+    const secrets = readmeSecrets();
+    const project = manifests.find((m) => m.kind === 'Project')?.metadata.name as string;
+    // name -> keys read: `secret("name").key` in expressions, secretKeyRef of the analysis job.
+    const read = new Map<string, Set<string>>();
+    const add = (name: string, key: string) => read.set(name, new Set([...(read.get(name) ?? []), key]));
+    for (const m of manifests) {
+      for (const text of strings(m.spec)) {
+        for (const match of text.matchAll(/\bsecret\("([^"]+)"\)\.([A-Za-z_][\w-]*)/g)) {
+          add(match[1] as string, match[2] as string);
+        }
+        for (const match of text.matchAll(/\bsecret\("([^"]+)"\)\["([^"]+)"\]/g)) {
+          add(match[1] as string, match[2] as string);
+        }
+      }
+      if (m.kind !== 'AnalysisTemplate') continue;
+      for (const metric of m.spec.metrics) {
+        for (const container of metric.provider.job.spec.template.spec.containers) {
+          for (const env of container.env ?? []) {
+            const ref = env.valueFrom?.secretKeyRef;
+            if (ref) add(ref.name, ref.key);
+          }
+        }
+      }
+    }
+    expect(Object.fromEntries([...read].map(([name, keys]) => [name, [...keys].sort()]))).toEqual({
+      'git-credentials': ['password', 'username'],
+      'github-workflow-token': ['token'],
+      'gitlab-token': ['token'],
+    });
+    const documented = new Map(
+      secrets
+        .filter((s) => s.kind === 'Secret')
+        .map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s]),
+    );
+    for (const [name, keys] of read) {
+      const secret = documented.get(`${project}/${name}`);
+      const given = new Set(Object.keys({ ...secret?.data, ...secret?.stringData }));
+      for (const key of keys) expect(given.has(key), `Secret ${name} has key ${key}`).toBe(true);
+    }
+    expect(Object.keys(documented.get(`${project}/ghcr-pull`)?.stringData ?? {})).toEqual([
+      '.dockerconfigjson',
+    ]);
   });
 
   it('gives Kargo git credentials for every repository it watches or clones', () => {

@@ -413,6 +413,13 @@ describe('stages', () => {
       buildArgs: { BASE_IMAGE: 'alpine:3' },
     });
     expect(declared.images.map((i) => i.reference)).toEqual([hub('library/alpine:3')]);
+    // Declared without a default and without a build arg: a default (or the build arg) helps.
+    expect(blank(analyze('ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n'))).toMatchObject([
+      {
+        line: 2,
+        hint: 'BASE_IMAGE is not set: give ARG BASE_IMAGE a default (ARG BASE_IMAGE=<image>) or pass --build-arg BASE_IMAGE=<image>',
+      },
+    ]);
   });
 
   it('numeric COPY --from is a stage index; out of range is an error', () => {

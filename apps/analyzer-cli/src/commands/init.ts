@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { resolveStateDir } from '@image-factory/state-schema/state-dir';
 import type { CliIO } from '../io.js';
 import type { RegisterCommand } from '../program.js';
 
@@ -31,12 +33,18 @@ export const registerInit: RegisterCommand = (program, ctx) => {
 export async function runInit(options: InitOptions, io: CliIO): Promise<number> {
   const { initFiles, nextSteps, writeNewFiles } = await import('../init/index.js');
   const { dir } = options;
-  const written = await writeNewFiles(resolve(io.cwd, dir), initFiles());
+  const target = resolve(io.cwd, dir);
+  const written = await writeNewFiles(target, initFiles());
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ version: INIT_JSON_VERSION, dir, written }, null, 2)}\n`);
     return 0;
   }
-  io.stdout.write(formatInit(dir, written) + nextSteps(dir));
+  const next = nextSteps({
+    dir,
+    isDefaultStateDir: resolveStateDir(undefined, io.env, io.cwd) === target,
+    isGitWorkTree: existsSync(join(target, '.git')),
+  });
+  io.stdout.write(formatInit(dir, written) + next);
   return 0;
 }
 

@@ -81,8 +81,15 @@ export async function runMigrate(options: MigrateOptions, io: CliIO): Promise<nu
 
   const applied = await migrate.applyMigration(plan, git);
   const done = migrate.migratedFiles(plan, new Set(applied.filter((m) => m.git).map((m) => m.from)), false);
-  const after = migrate.loadState(stateDir);
-  const left = after.ok ? after.warnings : after.problems;
+  // What is left is what `image-factory validate` reports on the migrated state: the loader's
+  // warnings and the planner's (unpinned rebuilds, for one), or the errors of a state that does
+  // not synthesize yet (no stateRepo.url without a git origin). The migration itself succeeded
+  // when the migrated state loads.
+  const loaded = migrate.loadState(stateDir);
+  const checked = migrate.checkState(loaded);
+  const left = checked.ok ? checked.warnings : checked.problems;
+  const warningsLeft = left.filter((p) => p.severity === 'warning');
+  const errorsLeft = left.filter((p) => p.severity === 'error');
   if (options.json) {
     io.stdout.write(
       migrate.renderMigrateJson({
@@ -91,18 +98,30 @@ export async function runMigrate(options: MigrateOptions, io: CliIO): Promise<nu
         files: done,
         notes: plan.notes,
         problems: [],
-        warningsLeft: left,
+        warningsLeft,
+        errorsLeft,
       }),
     );
-    return after.ok ? 0 : 1;
+    return loaded.ok ? 0 : 1;
   }
   io.stdout.write(formatMigrate(where, done, plan.notes, false));
   if (left.length > 0) io.stderr.write(migrate.renderProblems(left, stateDir, io.cwd));
   io.stdout.write(
-    `${where}: migrated: ${summarize(done)}; ${plural(left.length, 'warning')} left\n` +
+    `${where}: migrated: ${summarize(done)}; ${leftover(errorsLeft.length, warningsLeft.length)}\n` +
       `next: review with git status and git diff, run image-factory validate and pnpm synth, then commit\n`,
   );
-  return after.ok ? 0 : 1;
+  return loaded.ok ? 0 : 1;
+}
+
+/** What `image-factory validate` will report on the migrated state, as counts. */
+function leftover(errors: number, warnings: number): string {
+  if (errors === 0 && warnings === 0) return '0 warnings left';
+  const counts =
+    errors > 0
+      ? `${plural(errors, 'error')} and ${plural(warnings, 'warning')}`
+      : plural(warnings, 'warning');
+  const fix = errors > 0 ? ': fix the errors before synthesizing' : '';
+  return `${counts} left (as image-factory validate reports them)${fix}`;
 }
 
 /** The human-readable report: each file with what changes in it (and its diff in a dry run). */

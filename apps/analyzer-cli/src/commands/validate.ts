@@ -1,4 +1,4 @@
-import type { FactoryState, LoadStateResult, StateProblem } from '@image-factory/state-schema';
+import type { FactoryState, StateProblem } from '@image-factory/state-schema';
 import { displayPath, resolveStateDir } from '@image-factory/state-schema/state-dir';
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
@@ -38,17 +38,7 @@ export async function runValidate(options: ValidateOptions, io: CliIO): Promise<
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const loaded = validate.loadState(stateDir);
   const source = loaded.ok ? loaded.state.stateRepoUrlSource : undefined;
-  const synthesis = loaded.ok ? validate.synthesisCheck(loaded.state) : { problems: [], warnings: [] };
-  const refused = synthesis.problems;
-  const result: LoadStateResult =
-    loaded.ok && refused.length > 0
-      ? {
-          ok: false,
-          problems: validate.sortProblems([...validate.withoutDefaultWarnings(loaded.warnings), ...refused]),
-        }
-      : loaded.ok && synthesis.warnings.length > 0
-        ? { ...loaded, warnings: validate.sortProblems([...loaded.warnings, ...synthesis.warnings]) }
-        : loaded;
+  const result = validate.checkState(loaded);
   const missing = !result.ok && result.problems.some((p) => p.code === 'missing-directory');
   if (options.json) io.stdout.write(validate.renderValidateJson(stateDir, result, source));
   if (missing) throw validate.missingStateDir(stateDir);

@@ -89,20 +89,48 @@ export function initFiles(): ReadonlyMap<string, string> {
   ]);
 }
 
-/** What to do after `init`, printed by the command. */
-export function nextSteps(dir: string): string {
-  const stateDir = dir === '.' ? '' : ` --state-dir ${dir}`;
-  return `Next steps (the README of Image Factory has the details):
-  1. The analysis image: copy ghcr.io/image-factory/analyzer-cli:${ANALYZER_CLI_VERSION} into your registry
-     (crane copy ...) or build apps/analyzer-cli/Dockerfile, and set analysis.image in ${SETTINGS_FILE}.
-  2. Set stateRepo.url in ${SETTINGS_FILE} (the git origin of the clone is used until you do).
-  3. Create the Secrets listed in the README ("Secrets") in the Kargo project namespace.
-  4. Enroll images: uncomment and edit the examples in ${IMAGES_FILE}, then
-       image-factory generate-state${stateDir}
-  5. Synthesize the Kargo manifests and commit everything:
-       image-factory validate${stateDir}
-       pnpm synth${stateDir}
-  6. Point an Argo CD Application at dist/ of this repository
-     (example: apps/synth/deploy/argocd-application.yaml).
-`;
+/** Where `init` wrote, as the next steps need it. */
+export interface InitTarget {
+  /** The directory as given on the command line. */
+  readonly dir: string;
+  /** It is the default state directory (`$IMAGE_FACTORY_STATE_DIR`, else `../image-factory-state`): commands need no `--state-dir`. */
+  readonly isDefaultStateDir: boolean;
+  /** It is a git work tree already (a clone of the new, empty state repository). */
+  readonly isGitWorkTree: boolean;
+}
+
+/**
+ * What to do after `init`, printed by the command: the steps of the README's "From `image-factory
+ * init` to a deployed factory", in the same order, as commands to run from the checkout of Image
+ * Factory (`pnpm synth` exists only there).
+ */
+export function nextSteps(target: InitTarget): string {
+  const { dir, isDefaultStateDir, isGitWorkTree } = target;
+  const stateDir = isDefaultStateDir ? '' : ` --state-dir ${quoteArg(dir)}`;
+  const inDir = (commands: string) => `(cd ${quoteArg(dir)} && ${commands})`;
+  const lines = [
+    'Next steps, from your checkout of image-factory (README: "From image-factory init to a deployed factory"):',
+    `  1. Settings, in ${SETTINGS_FILE}: set analysis.image to your copy of ghcr.io/image-factory/analyzer-cli:${ANALYZER_CLI_VERSION}`,
+    isGitWorkTree
+      ? '     (stateRepo.url is the git origin of this clone until you set it).'
+      : '     and stateRepo.url to the git URL of this state repository (it is not a git clone yet).',
+    `  2. Enroll an image: uncomment and edit an example in ${IMAGES_FILE}, then find its base images:`,
+    `       pnpm exec image-factory generate-state${stateDir}`,
+    '  3. Validate, and synthesize the Kargo manifests into dist/:',
+    `       pnpm exec image-factory validate${stateDir}`,
+    `       pnpm synth${stateDir}`,
+    '  4. Commit and push; from then on .github/workflows/image-factory.yml keeps dist/ in step:',
+    ...(isGitWorkTree
+      ? []
+      : [`       ${inDir('git init -b main && git remote add origin <git URL of the state repository>')}`]),
+    `       ${inDir('git add -A && git commit -m "Image Factory state" && git push origin HEAD')}`,
+    '  5. Create the Secrets of the README ("Secrets") in the Kargo project namespace.',
+    '  6. Point Argo CD at dist/ of the state repository: apps/synth/deploy/argocd-application.yaml.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** A directory as one shell word (quoted when it holds anything but safe characters). */
+function quoteArg(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }

@@ -1,3 +1,3 @@
 // What `image-factory init` loads when it runs (commands/init.ts imports this module lazily).
-export { initFiles, nextSteps } from './files.js';
+export { type InitTarget, initFiles, nextSteps } from './files.js';
 export { writeNewFiles } from './write.js';

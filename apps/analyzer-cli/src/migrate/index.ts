@@ -2,6 +2,7 @@
 export { loadState, planMigration } from '@image-factory/state-schema';
 export { missingStateDir } from '../lib/state.js';
 export { renderProblems } from '../validate/report.js';
+export { checkState } from '../validate/synthesis-check.js';
 export { applyMigration } from './apply.js';
 export { workTreeGit } from './git.js';
 export { migratedFiles, renderMigrateJson } from './report.js';

@@ -68,6 +68,7 @@ export function renderMigrateJson(report: {
   notes: readonly string[];
   problems: readonly StateProblem[];
   warningsLeft?: readonly StateProblem[] | undefined;
+  errorsLeft?: readonly StateProblem[] | undefined;
 }): string {
   const problem = (p: StateProblem) => ({
     file: p.file,
@@ -89,6 +90,7 @@ export function renderMigrateJson(report: {
       notes: report.notes,
       problems: report.problems.map(problem),
       ...(report.warningsLeft ? { warningsLeft: report.warningsLeft.map(problem) } : {}),
+      ...(report.errorsLeft ? { errorsLeft: report.errorsLeft.map(problem) } : {}),
     },
     null,
     2,

@@ -12,8 +12,8 @@
  * the planner itself reported are replaced: if the naming ever differs, its message is kept as is.
  */
 import { FactoryNames, planImageFactory, planWebhooks, updateStageNames } from '@image-factory/factory';
-import type { FactoryState, Origin, StateProblem } from '@image-factory/state-schema';
-import { compareStrings, problem, sortProblems } from '@image-factory/state-schema';
+import type { FactoryState, LoadStateResult, Origin, StateProblem } from '@image-factory/state-schema';
+import { compareStrings, problem, sortProblems, withoutDefaultWarnings } from '@image-factory/state-schema';
 
 /** Who asks for a generated name, and where that is written. */
 interface NameOwner {
@@ -44,6 +44,21 @@ export function synthesisCheck(state: FactoryState): {
     return { problems: [], warnings: uniqueProblems(sortProblems(warnings)) };
   }
   return { problems: positioned(state, result.problems), warnings: [] };
+}
+
+/**
+ * A loaded state as `validate` reports it (and `migrate` after migrating): the loader's result with
+ * the planner's problems (the state is then invalid; the loader's default-setting warnings are left
+ * out, as synth would not get that far) or its warnings added.
+ */
+export function checkState(loaded: LoadStateResult): LoadStateResult {
+  if (!loaded.ok) return loaded;
+  const { problems, warnings } = synthesisCheck(loaded.state);
+  if (problems.length > 0) {
+    return { ok: false, problems: sortProblems([...withoutDefaultWarnings(loaded.warnings), ...problems]) };
+  }
+  if (warnings.length === 0) return loaded;
+  return { ...loaded, warnings: sortProblems([...loaded.warnings, ...warnings]) };
 }
 
 /** Sorted problems without repeats (the same code, position and message). */

@@ -127,7 +127,7 @@ export function evaluate(text: string, options: AnalyzeOptions, sink: ProblemSin
     const line = from.startLine;
     const baseLex =
       shape.baseWord === undefined ? undefined : expand(shape.baseWord, fromContext, line, 'FROM', sink);
-    const base = resolveBase(shape, baseLex, earlier, line, sink);
+    const base = resolveBase(shape, baseLex, earlier, line, sink, knownArgNames);
     const platformLex =
       shape.platformWord === undefined
         ? undefined

@@ -127,6 +127,7 @@ export function resolveBase(
   earlier: ReadonlyMap<string, number>,
   line: number,
   sink: ProblemSink,
+  declaredArgs: ReadonlySet<string>,
 ): Target {
   if (shape.baseWord === undefined || lex === undefined) return { kind: 'none', raw: shape.baseWord };
   const raw = lex.value;
@@ -140,7 +141,13 @@ export function resolveBase(
       // convert.go, buildMetaArgs: it walks those ARG instructions and looks each up in the build
       // args): `--build-arg BASE_IMAGE=...` cannot set an undeclared BASE_IMAGE.
       unset.length > 0
-        ? `${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set: declare ${unset.map((name) => `ARG ${name}=<default>`).join(', ')} before the first FROM (a --build-arg sets only an ARG declared there)`
+        ? `${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set: ${unset
+            .map((name) =>
+              declaredArgs.has(name)
+                ? `give ARG ${name} a default (ARG ${name}=<image>) or pass --build-arg ${name}=<image>`
+                : `declare ARG ${name}=<default> before the first FROM (a --build-arg sets only an ARG declared there)`,
+            )
+            .join('; ')}`
         : 'the ARGs in the image name expand to nothing: give them defaults or pass --build-arg',
     );
     return { kind: 'none', raw };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../helpers.js';
 
+const hints = (text: string, buildArgs?: Record<string, string>) =>
+  analyze(text, { buildArgs })
+    .problems.filter((p) => p.code === 'InvalidDefaultArgInFrom')
+    .map((p) => p.hint);
+
 const lines = (text: string, buildArgs?: Record<string, string>) =>
   analyze(text, { buildArgs })
     .problems.filter((p) => p.code === 'InvalidDefaultArgInFrom')
@@ -57,5 +62,33 @@ describe('InvalidDefaultArgInFrom', () => {
     const text = 'ARG IMAGE\nFROM ${IMAGE:?needed}\nFROM $IMAGE\n';
     expect(lines(text)).toEqual([]);
     expect(analyze(text).problems.map((p) => p.code)).toContain('ExpansionError');
+  });
+
+  // BuildKit runs this check with no build args (validateBaseImagesWithDefaultArgs), and a build arg
+  // reaches only an ARG declared before the first FROM (buildMetaArgs): the hint never suggests one.
+  it.each([
+    [
+      'an undeclared ARG',
+      'FROM ${BASE_IMAGE}\n',
+      'declare ARG BASE_IMAGE=<default> before the first FROM: the image must be valid with no build args (BuildKit checks the defaults alone)',
+    ],
+    [
+      'an ARG without default',
+      'ARG TAG\nFROM busybox:${TAG}\n',
+      'give ARG TAG a default (ARG TAG=<value>, or ${TAG:-<value>} in FROM): the image must be valid with no build args (BuildKit checks the defaults alone)',
+    ],
+    [
+      'a default that breaks the reference',
+      'ARG SFX="box:"\nFROM busy${SFX}\n',
+      'change the default of ARG SFX: the image must be valid with no build args (BuildKit checks the defaults alone)',
+    ],
+    [
+      'one of each',
+      'ARG A\nARG B="x:"\nFROM ${B}${A}${C}\n',
+      'declare ARG C=<default> before the first FROM; give ARG A a default (ARG A=<value>, or ${A:-<value>} in FROM); change the default of ARG B: the image must be valid with no build args (BuildKit checks the defaults alone)',
+    ],
+  ])('says what makes the defaults valid for %s, never --build-arg', (_name, text, hint) => {
+    expect(hints(text)).toEqual([hint]);
+    expect(hints(text, { BASE_IMAGE: 'alpine:3', TAG: '1', SFX: 'box:1', A: '1' })).toEqual([hint]);
   });
 });
