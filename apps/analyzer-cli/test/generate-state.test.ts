@@ -102,7 +102,7 @@ describe('generate-state', () => {
     expect(result.stdout).toMatch(/5 images: 4 ok, 1 failed; \d+ files written, 1 removed\n$/);
     // The only warning: no image-factory.yaml, so the analysis job would run the default image.
     expect(result.stderr).toMatch(
-      /^image-factory: warning: image-factory\.yaml: warning: analysis\.image is not set: [^\n]*\n {2}hint: [^\n]*\n$/,
+      /^\/\S+\/state\/image-factory\.yaml: warning: analysis\.image is not set: [^\n]*\n {2}hint: [^\n]*\n$/,
     );
 
     // images/: discovered fields, enrollment copied, the failure keeps the previous base images.
@@ -240,7 +240,14 @@ describe('generate-state', () => {
     );
     expect(existsSync(join(state, '.github', 'workflows', 'build-platform-api.yml'))).toBe(true);
     // The unenrolled image's state file is left for a human (the loader warns about it).
-    expect(result.stderr).toMatch(/warning: .*images\/broken\.yaml/);
+    expect(result.stderr).toMatch(/\/state\/images\/broken\.yaml: warning: image "broken" is not enrolled/);
+    // Warnings are printed as validate prints them: the path from the working directory, clickable.
+    const inside = await runCli(['generate-state', '--state-dir', 'state', '--git-url-template', template], {
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+      cwd: join(state, '..'),
+    });
+    expect(inside.stderr).toContain('\nstate/images/broken.yaml: warning: image "broken" is not enrolled');
+    expect(inside.stderr).not.toContain('warning: state/images/broken.yaml: warning:');
   });
 
   it("records the workflow_dispatch inputs of a team's own workflow, read from the source repository", async () => {

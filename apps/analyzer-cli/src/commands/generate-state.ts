@@ -61,9 +61,10 @@ Without either, git's own configuration (credential helpers, ssh agent) applies.
  * happens on a copy of the state directory and nothing in it is written.
  */
 export async function runGenerateState(options: GenerateStateOptions, io: CliIO): Promise<number> {
-  const { generateState, generateStateDryRun, clockFromEnv, terminalProgress } = await import(
-    '../generate-state/index.js'
-  );
+  const [
+    { generateState, generateStateDryRun, clockFromEnv, terminalProgress },
+    { problemJson, renderProblems },
+  ] = await Promise.all([import('../generate-state/index.js'), import('../validate/report.js')]);
   const stateDir = resolveStateDir(options.stateDir, io.env, io.cwd);
   const gitUrlTemplate = options.gitUrlTemplate ?? (io.env.IMAGE_FACTORY_GIT_URL_TEMPLATE || undefined);
   const run = { stateDir, gitUrlTemplate, concurrency: options.concurrency };
@@ -76,14 +77,23 @@ export async function runGenerateState(options: GenerateStateOptions, io: CliIO)
   const { report, changes } = options.dryRun
     ? await generateStateDryRun(run, context)
     : { report: await generateState(run, context), changes: undefined };
+  // The state's warnings as validate prints them (`file:line:col: warning: ...`, paths from the
+  // current directory), then the others.
+  io.stderr.write(renderProblems(report.stateWarnings, stateDir, io.cwd));
   for (const warning of report.warnings) io.stderr.write(`image-factory: warning: ${warning}\n`);
   if (options.json) {
     const dryRun = changes === undefined ? {} : { dryRun: true, changes };
-    io.stdout.write(
-      `${JSON.stringify({ version: GENERATE_STATE_JSON_VERSION, ...dryRun, ...report }, null, 2)}\n`,
-    );
+    const json = {
+      version: GENERATE_STATE_JSON_VERSION,
+      ...dryRun,
+      ...report,
+      stateWarnings: report.stateWarnings.map(problemJson),
+      problems: report.problems.map(problemJson),
+    };
+    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
-    io.stdout.write(formatGenerateState(report, changes));
+    const problems = report.problems.map((problem) => renderProblems([problem], stateDir, io.cwd).trimEnd());
+    io.stdout.write(formatGenerateState(report, changes, problems));
   }
   return report.ok ? 0 : 1;
 }
@@ -92,7 +102,12 @@ export async function runGenerateState(options: GenerateStateOptions, io: CliIO)
  * The text report: one line per image, then the files written (or, for a dry run, that would be
  * written, with their unified diffs), then a summary.
  */
-export function formatGenerateState(report: GenerateStateReport, changes?: readonly PlannedChange[]): string {
+export function formatGenerateState(
+  report: GenerateStateReport,
+  changes?: readonly PlannedChange[],
+  /** The errors of the written state, each as `file:line:col: message` (and its hint lines). */
+  problems: readonly string[] = [],
+): string {
   const lines: string[] = [];
   const width = Math.max(0, ...report.images.map((image) => image.name.length));
   for (const image of report.images) {
@@ -105,7 +120,7 @@ export function formatGenerateState(report: GenerateStateReport, changes?: reado
     }
     for (const warning of image.warnings) lines.push(`        ${' '.repeat(width)}  warning: ${warning}`);
   }
-  for (const problem of report.problems) lines.push(`ERROR   ${problem}`);
+  for (const problem of problems) lines.push(`ERROR   ${problem}`);
   const failed = report.images.filter((image) => image.status === 'failed').length;
   const images = `${plural(report.images.length, 'image')}: ${report.images.length - failed} ok, ${failed} failed`;
   if (changes === undefined) {

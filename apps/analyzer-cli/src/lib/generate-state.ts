@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import {
   buildWorkflowPath,
   type FactoryState,
-  formatProblem,
   GENERATED_WORKFLOW_MARKER,
   listStateDir,
   loadState,
@@ -16,6 +15,7 @@ import {
   openStateRoot,
   readStateText,
   referenceKey,
+  type StateProblem,
   type StateRoot,
   WORKFLOWS_DIR,
   writeFileAtomic,
@@ -80,10 +80,12 @@ export interface GenerateStateReport {
   readonly written: readonly string[];
   /** Generated workflows removed because their image is gone or brings its own workflow. */
   readonly removed: readonly string[];
-  /** Problems that are not about one image (e.g. a hand-edited workflow left alone). */
+  /** The state's own warnings, positioned (files relative to the state directory), as validate has them. */
+  readonly stateWarnings: readonly StateProblem[];
+  /** Problems that are not about one image nor positioned (e.g. a hand-edited workflow left alone). */
   readonly warnings: readonly string[];
   /** Errors of the state as written (it should always load; listed when it does not). */
-  readonly problems: readonly string[];
+  readonly problems: readonly StateProblem[];
   /** True when every image was discovered and the written state loads. */
   readonly ok: boolean;
 }
@@ -145,10 +147,8 @@ export async function generateState(
       }),
       written: [],
       removed: [],
-      warnings: [
-        ...state.warnings.map(formatProblem),
-        'every image failed: nothing was written (the state and the workflows are as they were)',
-      ],
+      stateWarnings: state.warnings,
+      warnings: ['every image failed: nothing was written (the state and the workflows are as they were)'],
       problems: [],
       ok: false,
     };
@@ -210,12 +210,13 @@ export async function generateState(
   for (const file of workflows.written) written.add(file);
   // The result must load: anything else is a bug worth stopping on (exit 1), not a silent bad state.
   const after = loadState(options.stateDir);
-  const problems = after.ok ? [] : after.problems.filter((p) => p.severity === 'error').map(formatProblem);
+  const problems = after.ok ? [] : after.problems.filter((p) => p.severity === 'error');
   return {
     images: reports,
     written: [...written].sort(),
     removed: workflows.removed,
-    warnings: [...state.warnings.map(formatProblem), ...workflows.warnings],
+    stateWarnings: state.warnings,
+    warnings: workflows.warnings,
     problems,
     ok: problems.length === 0 && reports.every((report) => report.status === 'success'),
   };

@@ -22,6 +22,20 @@ export function renderProblems(problems: readonly StateProblem[], stateDir: stri
     .join('');
 }
 
+/** A problem in `--json` outputs (`validate`, `generate-state`): its file relative to the state directory. */
+export function problemJson(p: StateProblem) {
+  return {
+    file: p.file,
+    line: p.line,
+    col: p.col,
+    severity: p.severity,
+    code: p.code,
+    path: p.path,
+    message: p.message,
+    ...(p.hint ? { hint: p.hint } : {}),
+  };
+}
+
 /** The `--json` report (one JSON document and a newline). */
 export function renderValidateJson(
   stateDir: string,
@@ -42,16 +56,7 @@ export function renderValidateJson(
       errors: problems.filter((p) => p.severity === 'error').length,
       warnings: problems.filter((p) => p.severity === 'warning').length,
     },
-    problems: problems.map((p) => ({
-      file: p.file,
-      line: p.line,
-      col: p.col,
-      severity: p.severity,
-      code: p.code,
-      path: p.path,
-      message: p.message,
-      ...(p.hint ? { hint: p.hint } : {}),
-    })),
+    problems: problems.map(problemJson),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }
