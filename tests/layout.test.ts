@@ -6,7 +6,7 @@
  * here until the README follows).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -34,41 +34,84 @@ function layoutSection(readme: string): string | undefined {
 }
 
 /**
+ * The entries of a section: list items (`- ...`, continued by indented lines) and table rows (`| ...`).
+ * Other paragraphs count as one entry each.
+ */
+function entries(section: string): string[] {
+  const found: string[] = [];
+  let current: string[] = [];
+  for (const line of section.split('\n')) {
+    const startsEntry = /^\s{0,1}[-*|] /.test(line);
+    if (line.trim() === '' || startsEntry) {
+      if (current.length > 0) found.push(current.join('\n'));
+      current = [];
+    }
+    if (line.trim() !== '') current.push(line);
+  }
+  if (current.length > 0) found.push(current.join('\n'));
+  return found;
+}
+
+/** A path named by the section, and the folder its entry is about (the entry's first path, if a folder). */
+interface NamedPath {
+  readonly path: string;
+  readonly folder?: string;
+}
+
+/**
  * The code spans of a section that name a path: a relative path with a `/` or a source-file extension.
  * Package names (`@scope/name`), URLs, commands (spaces) and files of other projects (`.go`: BuildKit and
- * Kargo sources cited as the behaviour's authority) are not paths of this repository.
+ * Kargo sources cited as the behaviour's authority) are not paths of this repository. In the entry of a
+ * folder (`` `evaluate/` — `args.ts` ... ``) the other paths may be relative to that folder.
  */
-function namedPaths(section: string): string[] {
-  const paths: string[] = [];
-  for (const [, span] of section.matchAll(/`([^`\n]+)`/g)) {
-    if (span === undefined || /[\s:'"(),=]/.test(span) || span.startsWith('@') || span.startsWith('-'))
-      continue;
-    if (span.endsWith('.go')) continue;
-    if (span.includes('/') || /\.(?:ts|mts|js|mjs)$/.test(span)) paths.push(span);
+function namedPaths(section: string): NamedPath[] {
+  const paths: NamedPath[] = [];
+  for (const entry of entries(section)) {
+    let folder: string | undefined;
+    let first = true;
+    for (const [, span] of entry.matchAll(/`([^`\n]+)`/g)) {
+      if (span === undefined || /[\s:'"(),=]/.test(span) || span.startsWith('@') || span.startsWith('-'))
+        continue;
+      if (span.endsWith('.go')) continue;
+      if (!span.includes('/') && !/\.(?:ts|mts|js|mjs)$/.test(span)) continue;
+      paths.push(folder === undefined ? { path: span } : { path: span, folder });
+      if (first && span.endsWith('/')) folder = span;
+      first = false;
+    }
   }
   return paths;
 }
 
 /** The part of a path before its first placeholder (`commands/<name>.ts`) or wildcard (`fixtures/*`). */
 function concretePrefix(path: string): string {
-  const wild = path.search(/[<*{]/);
-  return wild < 0 ? path : dirname(path.slice(0, wild) + 'x');
+  const segments = path.split('/');
+  const wild = segments.findIndex((segment) => /[<*{]/.test(segment));
+  return wild < 0 ? path : segments.slice(0, wild).join('/');
 }
 
-/** Where a named path may live: under `src/` (the usual case), the package folder, or the repository. */
-function resolves(pkg: string, path: string): boolean {
+/**
+ * Where a named path may live: under `src/` (the usual case), the package folder or the repository, each
+ * also inside the folder its entry is about.
+ */
+function resolves(pkg: string, { path, folder }: NamedPath): boolean {
   const concrete = concretePrefix(path).replace(/\/$/, '');
   if (concrete === '' || concrete === '.') return true;
-  const underSrc = concrete.startsWith('src/') ? concrete : `src/${concrete}`;
-  return [join(root, pkg, underSrc), join(root, pkg, concrete), join(root, concrete)].some((p) =>
-    existsSync(p),
-  );
+  const relative = folder === undefined ? [concrete] : [concrete, `${folder}${concrete}`];
+  const candidates = relative.flatMap((p) => [
+    join(root, pkg, p.startsWith('src/') ? p : `src/${p}`),
+    join(root, pkg, p),
+    join(root, p),
+  ]);
+  return candidates.some((candidate) => existsSync(candidate));
 }
 
 /** Whether the section names a top-level entry of `src/` (`evaluate/`, `src/analyze.ts`, `analyze.ts`). */
-function names(paths: string[], entry: string, isDirectory: boolean): boolean {
+function names(paths: NamedPath[], entry: string, isDirectory: boolean): boolean {
   const forms = isDirectory ? [entry, `${entry}/`] : [entry];
-  return paths.some((path) => forms.some((form) => path === form || path === `src/${form}`));
+  return paths.some(
+    ({ path, folder }) =>
+      folder === undefined && forms.some((form) => path === form || path === `src/${form}`),
+  );
 }
 
 describe('package READMEs map src/ to behaviour ("## Layout")', () => {
@@ -100,7 +143,9 @@ describe('package READMEs map src/ to behaviour ("## Layout")', () => {
       });
 
       it('names only paths that exist', () => {
-        const stale = namedPaths(section ?? '').filter((path) => !resolves(pkg, path));
+        const stale = namedPaths(section ?? '')
+          .filter((named) => !resolves(pkg, named))
+          .map(({ path, folder }) => (folder === undefined ? path : `${path} (in ${folder})`));
         expect(
           stale,
           `the "## Layout" section of ${readmePath} names paths that do not exist; update it`,
@@ -114,11 +159,21 @@ describe('the Layout section parser', () => {
   it('reads the section up to the next heading of its level', () => {
     const readme = '# P\n\n## Layout\n\n- `a.ts` — A.\n\n### Detail\n\n- `b/` — B.\n\n## Tests\n\n- `c.ts`\n';
     const section = layoutSection(readme) ?? '';
-    expect(namedPaths(section)).toEqual(['a.ts', 'b/']);
+    expect(namedPaths(section)).toEqual([{ path: 'a.ts' }, { path: 'b/' }]);
   });
 
   it('has no section when the heading is absent', () => {
     expect(layoutSection('# P\n\n## Layouts\n')).toBeUndefined();
+  });
+
+  it('reads the other paths of a folder entry as possibly relative to the folder', () => {
+    const section = '- `src/evaluate/` — `args.ts` (meta ARGs),\n  `stages.ts`.\n- `chars.ts`\n';
+    expect(namedPaths(section)).toEqual([
+      { path: 'src/evaluate/' },
+      { path: 'args.ts', folder: 'src/evaluate/' },
+      { path: 'stages.ts', folder: 'src/evaluate/' },
+      { path: 'chars.ts' },
+    ]);
   });
 
   it('ignores package names, commands, URLs and Go sources', () => {
