@@ -60,9 +60,10 @@ interface NamedPath {
 
 /**
  * The code spans of a section that name a path: a relative path with a `/` or a source-file extension.
- * Package names (`@scope/name`), URLs, commands (spaces) and files of other projects (`.go`: BuildKit and
- * Kargo sources cited as the behaviour's authority) are not paths of this repository. In the entry of a
- * folder (`` `evaluate/` — `args.ts` ... ``) the other paths may be relative to that folder.
+ * Package names (`@scope/name`), URLs, commands (spaces), formats (`os/arch[/variant]`) and files of
+ * other projects (`.go`: BuildKit and Kargo sources cited as the behaviour's authority) are not paths of
+ * this repository. In the entry of a folder (`` `evaluate/` — `args.ts` ... ``) the other paths may be
+ * relative to that folder.
  */
 function namedPaths(section: string): NamedPath[] {
   const paths: NamedPath[] = [];
@@ -70,7 +71,7 @@ function namedPaths(section: string): NamedPath[] {
     let folder: string | undefined;
     let first = true;
     for (const [, span] of entry.matchAll(/`([^`\n]+)`/g)) {
-      if (span === undefined || /[\s:'"(),=]/.test(span) || span.startsWith('@') || span.startsWith('-'))
+      if (span === undefined || /[\s:'"(),=[\]]/.test(span) || span.startsWith('@') || span.startsWith('-'))
         continue;
       if (span.endsWith('.go')) continue;
       if (!span.includes('/') && !/\.(?:ts|mts|js|mjs)$/.test(span)) continue;
@@ -178,7 +179,7 @@ describe('the Layout section parser', () => {
 
   it('ignores package names, commands, URLs and Go sources', () => {
     const spans =
-      '`@image-factory/registry` `pnpm gen:crds` `https://x/y` `frontend/dockerfile/parser/parser.go` `image-factory`';
+      '`@image-factory/registry` `pnpm gen:crds` `https://x/y` `frontend/dockerfile/parser/parser.go` `image-factory` `os/arch[/variant]`';
     expect(namedPaths(spans)).toEqual([]);
   });
 });
