@@ -109,9 +109,9 @@ function resolves(pkg: string, { path, folder }: NamedPath): boolean {
 /** Whether the section names a top-level entry of `src/` (`evaluate/`, `src/analyze.ts`, `analyze.ts`). */
 function names(paths: NamedPath[], entry: string, isDirectory: boolean): boolean {
   const forms = isDirectory ? [entry, `${entry}/`] : [entry];
-  return paths.some(
-    ({ path, folder }) =>
-      folder === undefined && forms.some((form) => path === form || path === `src/${form}`),
+  // A bare name in a folder's entry is a file of that folder; `src/...` is always from the top.
+  return paths.some(({ path, folder }) =>
+    forms.some((form) => path === `src/${form}` || (folder === undefined && path === form)),
   );
 }
 
