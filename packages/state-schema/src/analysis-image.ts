@@ -10,7 +10,7 @@
 export const ANALYSIS_IMAGE_REPOSITORY = 'ghcr.io/image-factory/analyzer-cli';
 
 /** The version of `@image-factory/analyzer-cli` released with this package. */
-export const ANALYZER_CLI_VERSION = '0.0.0';
+export const ANALYZER_CLI_VERSION = '0.1.0';
 
 /** The default `analysis.image`: this project's analysis image at {@link ANALYZER_CLI_VERSION}. */
 export const DEFAULT_ANALYSIS_IMAGE = `${ANALYSIS_IMAGE_REPOSITORY}:${ANALYZER_CLI_VERSION}`;
