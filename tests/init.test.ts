@@ -146,6 +146,18 @@ describe('image-factory init', () => {
     expect(readdirSync(other)).toEqual(['images.yaml']);
     expect(read(join(other, 'images.yaml'))).toBe('- name: mine\n');
   });
+
+  it('prints a directory with spaces and quotes as one shell word: the printed commands reach it', async () => {
+    const odd = "team's state $HOME";
+    const result = await cli(['init', odd]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`pnpm synth --state-dir 'team'\\''s state $HOME'\n`);
+    const cd = result.stdout.split('\n').find((line) => line.trim().startsWith('(cd '));
+    // The printed line, with the git commands replaced by `pwd`, run by a shell as a person would.
+    const printed = (cd ?? '').trim().replace(/ && git .*\)$/, ' && pwd)');
+    expect(printed).toBe(`(cd 'team'\\''s state $HOME' && pwd)`);
+    expect(execFileSync('sh', ['-c', printed], { cwd: work, encoding: 'utf8' })).toBe(`${join(work, odd)}\n`);
+  });
 });
 
 describe('from image-factory init to a deployed factory (the README path, real git and registry)', () => {

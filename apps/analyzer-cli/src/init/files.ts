@@ -13,6 +13,7 @@ import {
   renderSettingsReference,
   SETTINGS_FILE,
 } from '@image-factory/state-schema';
+import { shellWord } from '../lib/shell-quote.js';
 import { renderStateWorkflow, STATE_WORKFLOW_PATH } from '../lib/state-workflow.js';
 
 /**
@@ -106,8 +107,8 @@ export interface InitTarget {
  */
 export function nextSteps(target: InitTarget): string {
   const { dir, isDefaultStateDir, isGitWorkTree } = target;
-  const stateDir = isDefaultStateDir ? '' : ` --state-dir ${quoteArg(dir)}`;
-  const inDir = (commands: string) => `(cd ${quoteArg(dir)} && ${commands})`;
+  const stateDir = isDefaultStateDir ? '' : ` --state-dir ${shellWord(dir)}`;
+  const inDir = (commands: string) => `(cd ${shellWord(dir)} && ${commands})`;
   const lines = [
     'Next steps, from your checkout of image-factory (README: "From image-factory init to a deployed factory"):',
     `  1. Settings, in ${SETTINGS_FILE}: set analysis.image to your copy of ghcr.io/image-factory/analyzer-cli:${ANALYZER_CLI_VERSION}`,
@@ -128,9 +129,4 @@ export function nextSteps(target: InitTarget): string {
     '  6. Point Argo CD at dist/ of the state repository: apps/synth/deploy/argocd-application.yaml.',
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** A directory as one shell word (quoted when it holds anything but safe characters). */
-function quoteArg(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }

@@ -18,6 +18,7 @@ import {
   secretsOf,
 } from './credentials.js';
 import { redactSecrets } from './redact.js';
+import { shellQuote } from './shell-quote.js';
 
 /** A git command that failed: what was attempted, and git's own (redacted) explanation. Exit code 1. */
 export class GitError extends CliError {
@@ -229,11 +230,6 @@ export function gitReason(stderr: string): string {
   );
   const chosen = (important.length > 0 ? important : lines).slice(-6);
   return chosen.length > 0 ? chosen.join('; ') : 'git gave no reason';
-}
-
-/** Quotes `text` for a POSIX shell. */
-export function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 function formatSeconds(ms: number): string {
